@@ -1,0 +1,94 @@
+"""Regions, agencies, users, and the roles users hold in agencies."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from qamqor.translated import TranslatedName
+
+
+class Region(TranslatedName):
+    """A region or city of republican significance (ISO 3166-2:KZ)."""
+
+    iso_code = models.CharField(max_length=6, unique=True)  # "KZ-75"
+    case_prefix = models.CharField(max_length=3, unique=True)  # "ALA" in case codes
+    is_city = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["name_ru"]
+
+
+class AgencyKind(TranslatedName):
+    code = models.SlugField(max_length=40, unique=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+
+
+class Agency(TranslatedName):
+    kind = models.ForeignKey(AgencyKind, on_delete=models.PROTECT, related_name="agencies")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="agencies")
+    address = models.CharField(max_length=300, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    services = models.ManyToManyField("services.ServiceType", blank=True, related_name="agencies")
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name_ru"]
+        verbose_name_plural = "agencies"
+
+
+class Capability(models.TextChoices):
+    """The things a role can allow. Which role allows which is data (Role.capabilities)."""
+
+    OPEN_CASE = "case.open", _("Register persons and open cases")
+    EDIT_CASE = "case.edit", _("Edit cases, add incidents and notes")
+    VIEW_STATISTICS = "stats.view", _("View aggregate statistics")
+    MANAGE_USERS = "users.manage", _("Manage the agency's users")
+    MANAGE_REFERENCE_DATA = "reference.manage", _("Manage reference data")
+    VIEW_AUDIT = "audit.view", _("Read the audit log")
+
+
+class Role(TranslatedName):
+    """What a member may do in an agency: a set of capabilities, kept as data."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    capabilities = models.JSONField(default=list, blank=True)  # Capability values
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+
+
+class User(AbstractUser):
+    """A person who works in Qamqor. Email and names are the staff member's, not a victim's."""
+
+    def active_memberships(self) -> models.QuerySet["Membership"]:
+        return self.memberships.filter(ended_at__isnull=True, agency__is_active=True)
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="memberships")
+    role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="memberships")
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "agency", "role"],
+                condition=Q(ended_at__isnull=True),
+                name="one_open_membership_per_role",
+            )
+        ]
+        verbose_name = _("membership")
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.agency} ({self.role.code})"

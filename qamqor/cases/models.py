@@ -1,0 +1,194 @@
+"""Cases, their incidents and notes."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Grounds(models.TextChoices):
+    TRAFFICKING = "trafficking", _("Human trafficking")
+    DOMESTIC_VIOLENCE = "domestic_violence", _("Domestic violence")
+    CRUEL_TREATMENT = "cruel_treatment", _("Other cruel treatment")
+
+
+class Status(models.TextChoices):
+    """HTCDS cas_Status values."""
+
+    ACTIVE = "Active", _("Active")
+    FOLLOW_UP = "FollowUp", _("Follow-up")
+    CLOSED = "Closed", _("Closed")
+    CLOSED_REFERRED = "ClosedReferred", _("Closed, referred")
+
+
+CLOSED_STATUSES = (Status.CLOSED, Status.CLOSED_REFERRED)
+
+
+class Case(models.Model):
+    code = models.CharField(_("case code"), max_length=20, unique=True)
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="cases")
+    grounds = models.CharField(_("grounds"), max_length=20, choices=Grounds.choices)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE
+    )
+    opened_on = models.DateField(_("opened on"))
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closure_reason = models.TextField(_("reason for closure"), blank=True)
+    owner_agency = models.ForeignKey(
+        "accounts.Agency",
+        verbose_name=_("owning agency"),
+        on_delete=models.PROTECT,
+        related_name="owned_cases",
+    )
+    region = models.ForeignKey(
+        "accounts.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_workers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="CaseAssignment",
+        through_fields=("case", "user"),
+        related_name="assigned_cases",
+        blank=True,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    # Set by the intake form, so that a form posted twice opens one case.
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    class Meta:
+        verbose_name = _("case")
+        indexes = [
+            models.Index(fields=["owner_agency", "status", "-opened_on"]),
+            models.Index(fields=["-opened_on", "-id"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in CLOSED_STATUSES
+
+
+class CaseAssignment(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_assignments"
+    )
+    assigned_at = models.DateTimeField()
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "user"], name="unique_assignment")]
+
+
+class CaseCounter(models.Model):
+    """The last sequence number of case codes per region and year."""
+
+    region = models.ForeignKey("accounts.Region", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["region", "year"], name="one_counter_per_region_year")
+        ]
+
+
+class ViolenceForm(models.TextChoices):
+    """The four forms of domestic violence (Law No. 214-IV)."""
+
+    PHYSICAL = "physical", _("Physical")
+    PSYCHOLOGICAL = "psychological", _("Psychological")
+    SEXUAL = "sexual", _("Sexual")
+    ECONOMIC = "economic", _("Economic")
+
+
+class ExploitationType(models.TextChoices):
+    """HTCDS vic_TypeOfExploitation values."""
+
+    FORCED_LABOUR = "ForcedLabour", _("Forced labour")
+    SEXUAL_EXPLOITATION = "SexualExploitation", _("Sexual exploitation")
+    CHILD_LABOUR = "ChildLabour", _("Child labour")
+    FORCED_MARRIAGE = "ForcedMarriage", _("Forced marriage")
+    SERVITUDE = "Servitude", _("Servitude")
+    FORCED_MILITARY = "ForcedMilitaryByNonStateActors", _("Forced military (non-state actors)")
+    ORGAN_REMOVAL = "OrganRemoval", _("Organ removal")
+    FORCED_BEGGING = "ForcedBegging", _("Forced begging")
+    FORCED_ADOPTION = "ForcedAdoption", _("Forced adoption")
+    SURROGACY = "Surrogacy", _("Surrogacy")
+    OTHER = "Other", _("Other")
+
+
+class Relationship(models.TextChoices):
+    SPOUSE = "spouse", _("Spouse or partner")
+    FORMER_SPOUSE = "former_spouse", _("Former spouse or partner")
+    PARENT = "parent", _("Parent or step-parent")
+    CHILD = "child", _("Son or daughter")
+    SIBLING = "sibling", _("Brother or sister")
+    OTHER_RELATIVE = "other_relative", _("Other relative")
+    IN_LAW = "in_law", _("In-law")
+    ACQUAINTANCE = "acquaintance", _("Acquaintance")
+    EMPLOYER = "employer", _("Employer")
+    STRANGER = "stranger", _("Stranger")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class Incident(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="incidents")
+    occurred_on = models.DateField(_("date"))
+    date_is_approximate = models.BooleanField(_("the date is approximate"), default=False)
+    region = models.ForeignKey(
+        "accounts.Region",
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    locality = models.CharField(_("locality"), max_length=150, blank=True)
+    forms_of_violence = models.JSONField(_("forms of violence"), default=list, blank=True)
+    exploitation_types = models.JSONField(_("types of exploitation"), default=list, blank=True)
+    relationship = models.CharField(
+        _("relationship to the perpetrator"),
+        max_length=20,
+        choices=Relationship.choices,
+        default=Relationship.UNKNOWN,
+    )
+    perpetrator_description = models.TextField(_("perpetrator"), blank=True)
+    narrative = models.TextField(_("what happened"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["-occurred_on", "-id"]
+        verbose_name = _("incident")
+
+
+class CaseNote(models.Model):
+    """A note is never edited: a correction is a new note pointing at the one it corrects."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    text = models.TextField(_("note"))
+    corrects = models.ForeignKey(
+        "self",
+        verbose_name=_("corrects"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrections",
+    )
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("case note")

@@ -1,0 +1,176 @@
+"""People known to Qamqor: names in every script, identifiers, contacts, whereabouts."""
+
+import datetime
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from .ages import age_band, years_between
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class Gender(models.TextChoices):
+    """HTCDS prs_Gender values."""
+
+    FEMININE = "Feminine", _("Feminine")
+    MASCULINE = "Masculine", _("Masculine")
+    TRANSGENDER_FEMININE = "TransgenderFeminine", _("Transgender feminine")
+    TRANSGENDER_MASCULINE = "TransgenderMasculine", _("Transgender masculine")
+    NON_CONFORMING = "NonConforming", _("Non-conforming")
+    NOT_SPECIFIED = "NonSpecifiedUnknown", _("Not specified / unknown")
+
+
+class Disability(models.TextChoices):
+    NONE = "none", _("No disability")
+    YES = "yes", _("Has a disability")
+    UNKNOWN = "unknown", _("Not known")
+
+
+class Language(models.TextChoices):
+    """Languages a person speaks (ISO 639-1), the ones met most in Kazakhstan first."""
+
+    KAZAKH = "kk", _("Kazakh")
+    RUSSIAN = "ru", _("Russian")
+    UZBEK = "uz", _("Uzbek")
+    KYRGYZ = "ky", _("Kyrgyz")
+    TAJIK = "tg", _("Tajik")
+    UYGHUR = "ug", _("Uyghur")
+    TURKMEN = "tk", _("Turkmen")
+    ENGLISH = "en", _("English")
+    CHINESE = "zh", _("Chinese")
+    OTHER = "other", _("Other")
+
+
+class Person(models.Model):
+    surname = models.CharField(_("surname"), max_length=150, blank=True)
+    given_name = models.CharField(_("given name"), max_length=150, blank=True)
+    patronymic = models.CharField(_("patronymic"), max_length=150, blank=True)
+    latin_surname = models.CharField(_("surname in Latin (passport)"), max_length=150, blank=True)
+    latin_given_name = models.CharField(
+        _("given name in Latin (passport)"), max_length=150, blank=True
+    )
+    other_names = models.TextField(_("other names and aliases"), blank=True)
+
+    birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
+    birth_month = models.PositiveSmallIntegerField(_("month of birth"), null=True, blank=True)
+    birth_day = models.PositiveSmallIntegerField(_("day of birth"), null=True, blank=True)
+    age_estimate = models.PositiveSmallIntegerField(_("estimated age"), null=True, blank=True)
+    age_estimated_on = models.DateField(_("age estimated on"), null=True, blank=True)
+
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
+    gender = models.CharField(
+        _("gender"), max_length=24, choices=Gender.choices, default=Gender.NOT_SPECIFIED
+    )
+    citizenship = CountryField(_("citizenship"), multiple=True, blank=True)
+    stateless = models.BooleanField(_("stateless"), default=False)
+    iin = models.CharField(_("IIN"), max_length=12, blank=True, db_index=True)
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    other_contact = models.CharField(_("other contact"), max_length=200, blank=True)
+    region = models.ForeignKey(
+        "accounts.Region",
+        verbose_name=_("region of residence"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    locality = models.CharField(_("locality"), max_length=150, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+
+    disability = models.CharField(
+        _("disability"), max_length=10, choices=Disability.choices, default=Disability.UNKNOWN
+    )
+    disability_notes = models.CharField(_("disability details"), max_length=300, blank=True)
+    accompanying_children = models.PositiveSmallIntegerField(
+        _("accompanying children"), default=0
+    )
+
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("person")
+
+    def __str__(self) -> str:
+        return f"person {self.pk}"
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.surname, self.given_name, self.patronymic) if p)
+
+    @property
+    def latin_name(self) -> str:
+        return " ".join(p for p in (self.latin_surname, self.latin_given_name) if p)
+
+    def name_texts(self) -> list[str]:
+        """Every name this person is known by, for the search index."""
+        return [
+            self.surname,
+            self.given_name,
+            self.patronymic,
+            self.latin_surname,
+            self.latin_given_name,
+            *self.other_names.splitlines(),
+        ]
+
+    def birth_date(self) -> datetime.date | None:
+        if self.birth_year and self.birth_month and self.birth_day:
+            return datetime.date(self.birth_year, self.birth_month, self.birth_day)
+        return None
+
+    def age_on(self, day: datetime.date) -> int | None:
+        """Age in whole years, from the (possibly partial) birth date or the estimate."""
+        if self.birth_year:
+            # A partial date counts from mid-year or the month's first: the least wrong.
+            born = datetime.date(self.birth_year, self.birth_month or 7, self.birth_day or 1)
+            return years_between(born, day)
+        if self.age_estimate is not None and self.age_estimated_on:
+            return self.age_estimate + years_between(self.age_estimated_on, day)
+        return None
+
+    def age_band(self, day: datetime.date) -> str:
+        return age_band(self.age_on(day))
+
+
+class DocumentKind(models.TextChoices):
+    ID_CARD = "id_card", _("Identity card")
+    PASSPORT = "passport", _("Passport")
+    FOREIGN_PASSPORT = "foreign_passport", _("Foreign passport")
+    BIRTH_CERTIFICATE = "birth_certificate", _("Birth certificate")
+    RESIDENCE_PERMIT = "residence_permit", _("Residence permit")
+    OTHER = "other", _("Other document")
+
+
+class IdentityDocument(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("document"), max_length=20, choices=DocumentKind.choices)
+    number = models.CharField(_("number"), max_length=40)
+    issuing_country = CountryField(_("issued by"), blank=True)
+    expires_on = models.DateField(_("valid until"), null=True, blank=True)
+    is_held_by_person = models.BooleanField(
+        _("the person holds it"),
+        default=True,
+        help_text=_("Untick when the document is withheld by someone else."),
+    )
+
+    class Meta:
+        verbose_name = _("identity document")
+
+
+class NameKey(models.Model):
+    """One search key of one of a person's names (see registry.names)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_keys")
+    key = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "person"], name="unique_name_key")]
