@@ -1,6 +1,7 @@
 """Cases, their incidents and notes."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -70,6 +71,14 @@ class Case(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status in CLOSED_STATUSES
+
+    def clean(self) -> None:
+        from qamqor.clock import today
+
+        if self.opened_on and self.opened_on > today():
+            raise ValidationError({"opened_on": _("A case cannot be opened in the future.")})
+        if self.closed_on and self.opened_on and self.closed_on < self.opened_on:
+            raise ValidationError({"closed_on": _("A case cannot close before it opened.")})
 
 
 class CaseAssignment(models.Model):
@@ -170,6 +179,31 @@ class Incident(models.Model):
     class Meta:
         ordering = ["-occurred_on", "-id"]
         verbose_name = _("incident")
+
+    def clean(self) -> None:
+        from qamqor.clock import today
+
+        errors: dict[str, str] = {}
+        if self.occurred_on and self.occurred_on > today():
+            errors["occurred_on"] = _("An incident cannot be dated in the future.")
+        elif self.occurred_on and self.case_id and self.case.closed_on:
+            if self.occurred_on > self.case.closed_on:
+                errors["occurred_on"] = _(
+                    "The case was closed on %(date)s; an incident after that belongs to a new "
+                    "case or a reopened one."
+                ) % {"date": self.case.closed_on.strftime("%d.%m.%Y")}
+        unknown_forms = set(self.forms_of_violence) - set(ViolenceForm.values)
+        if unknown_forms:
+            errors["forms_of_violence"] = _("Unknown form of violence: %(values)s.") % {
+                "values": ", ".join(sorted(unknown_forms))
+            }
+        unknown_types = set(self.exploitation_types) - set(ExploitationType.values)
+        if unknown_types:
+            errors["exploitation_types"] = _("Unknown type of exploitation: %(values)s.") % {
+                "values": ", ".join(sorted(unknown_types))
+            }
+        if errors:
+            raise ValidationError(errors)
 
 
 class CaseNote(models.Model):

@@ -2,11 +2,13 @@
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from .ages import age_band, years_between
+from .iin import parse_iin
 
 
 class Sex(models.TextChoices):
@@ -102,6 +104,72 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return f"person {self.pk}"
+
+    def clean(self) -> None:
+        from qamqor.clock import today
+
+        errors: dict[str, list[str]] = {}
+
+        def error(field: str, message: str) -> None:
+            errors.setdefault(field, []).append(message)
+
+        if not self.surname.strip() and not self.given_name.strip():
+            error("surname", _("Enter a surname or a given name (or both)."))
+        self._clean_birth(error, today())
+        if self.stateless and self.citizenship:
+            error("stateless", _("A stateless person has no citizenship; clear one or the other."))
+        if self.iin:
+            self.iin = self.iin.strip()
+            try:
+                facts = parse_iin(self.iin)
+            except ValidationError as exc:
+                errors.setdefault("iin", []).extend(exc.messages)
+            else:
+                born = self.birth_date()
+                if facts.birth_date and born and facts.birth_date != born:
+                    error("iin", _("The IIN gives a date of birth of %(date)s, not the one entered.")
+                          % {"date": facts.birth_date.strftime("%d.%m.%Y")})
+                elif facts.birth_date and self.birth_year and not born and (
+                    facts.birth_date.year != self.birth_year
+                ):
+                    error("iin", _("The IIN gives a year of birth of %(year)d, not the one entered.")
+                          % {"year": facts.birth_date.year})
+                if facts.sex and self.sex in (Sex.FEMALE, Sex.MALE) and facts.sex != self.sex:
+                    error("iin", _("The IIN is that of a %(sex)s; the sex entered disagrees.")
+                          % {"sex": Sex(facts.sex).label.lower()})
+        if errors:
+            raise ValidationError(errors)
+
+    def _clean_birth(self, error, today: datetime.date) -> None:  # type: ignore[no-untyped-def]
+        if self.birth_day and not self.birth_month:
+            error("birth_month", _("A day of birth needs a month."))
+        if self.birth_month and not self.birth_year:
+            error("birth_year", _("A month of birth needs a year."))
+        if self.birth_month and not 1 <= self.birth_month <= 12:
+            error("birth_month", _("A month is a number from 1 to 12."))
+            return
+        if self.birth_year:
+            if self.birth_year < 1900:
+                error("birth_year", _("Enter a year of birth after 1900."))
+                return
+            if self.birth_year > today.year:
+                error("birth_year", _("The year of birth is in the future."))
+                return
+            if self.age_estimate is not None:
+                error("age_estimate", _("Give either a date of birth or an estimated age, not both."))
+        if self.birth_year and self.birth_month and self.birth_day:
+            try:
+                born = datetime.date(self.birth_year, self.birth_month, self.birth_day)
+            except ValueError:
+                error("birth_day", _("This day does not exist in that month."))
+                return
+            if born > today:
+                error("birth_day", _("The date of birth is in the future."))
+        elif self.birth_year and self.birth_month:
+            if (self.birth_year, self.birth_month) > (today.year, today.month):
+                error("birth_month", _("The date of birth is in the future."))
+        if self.age_estimate is not None and self.age_estimate > 120:
+            error("age_estimate", _("An estimated age above 120 is not plausible."))
 
     @property
     def full_name(self) -> str:

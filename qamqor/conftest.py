@@ -1,0 +1,123 @@
+"""Shared fixtures: the alice / bob / carol / charlie / dana cast of DESIGN.md rule 7.
+
+alice  case worker, agency A (owns the cases she opens)
+bob    case worker, agency A, not assigned
+carol  supervisor, agency A
+charlie case worker, agency B (another region)
+dana   national analyst
+erin   system administrator
+"""
+
+import datetime
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from qamqor.accounts.models import Agency, AgencyKind, Membership, Region, Role, User
+from qamqor.cases.actions import open_case
+from qamqor.cases.models import Case, Grounds
+from qamqor.clock import now
+from qamqor.registry.models import Person
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _database(db: None) -> None:
+    """Every test may use the database (reference data comes with the migrations)."""
+
+
+@pytest.fixture
+def region() -> Region:
+    return Region.objects.get(iso_code="KZ-75")
+
+
+@pytest.fixture
+def other_region() -> Region:
+    return Region.objects.get(iso_code="KZ-71")
+
+
+def make_agency(region: Region, kind: str = "crisis_centre_ngo", name: str = "Agency") -> Agency:
+    return Agency.objects.create(
+        name_kk=name, name_ru=name, name_en=name, kind=AgencyKind.objects.get(code=kind),
+        region=region,
+    )  # fmt: skip
+
+
+def make_user(username: str, agency: Agency | None, role: str = "case_worker") -> User:
+    user = User.objects.create_user(username=username, password=PASSWORD)
+    if agency is not None:
+        Membership.objects.create(
+            user=user, agency=agency, role=Role.objects.get(code=role), started_at=now()
+        )
+    return user
+
+
+@pytest.fixture
+def agency(region: Region) -> Agency:
+    return make_agency(region, name="Crisis centre A")
+
+
+@pytest.fixture
+def other_agency(other_region: Region) -> Agency:
+    return make_agency(other_region, kind="police", name="Police B")
+
+
+@pytest.fixture
+def alice(agency: Agency) -> User:
+    return make_user("alice", agency)
+
+
+@pytest.fixture
+def bob(agency: Agency) -> User:
+    return make_user("bob", agency)
+
+
+@pytest.fixture
+def carol(agency: Agency) -> User:
+    return make_user("carol", agency, role="supervisor")
+
+
+@pytest.fixture
+def charlie(other_agency: Agency) -> User:
+    return make_user("charlie", other_agency)
+
+
+@pytest.fixture
+def dana(region: Region) -> User:
+    ministry = make_agency(region, kind="social_protection", name="Ministry")
+    return make_user("dana", ministry, role="national_analyst")
+
+
+@pytest.fixture
+def erin(region: Region) -> User:
+    return make_user("erin", make_agency(region, kind="akimat", name="IT"), role="system_admin")
+
+
+@pytest.fixture
+def make_case(alice: User, agency: Agency) -> Callable[..., Case]:
+    """Open a case through the intake action; keyword arguments go to the person."""
+
+    def build(
+        actor: User | None = None,
+        in_agency: Agency | None = None,
+        grounds: str = Grounds.DOMESTIC_VIOLENCE,
+        opened_on: datetime.date | None = None,
+        **person_fields: Any,
+    ) -> Case:
+        fields = {"surname": "Сәрсенбаева", "given_name": "Әйгерім", "sex": "female"}
+        fields.update(person_fields)
+        return open_case(
+            actor or alice,
+            in_agency or agency,
+            Person(**fields),
+            Case(grounds=grounds, opened_on=opened_on),
+        )
+
+    return build
+
+
+@pytest.fixture
+def case(make_case: Callable[..., Case]) -> Case:
+    return make_case()
