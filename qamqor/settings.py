@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "qamqor.registry",
     "qamqor.services",
     "qamqor.cases",
+    "qamqor.demo",
 ]
 
 MIDDLEWARE = [
@@ -143,6 +144,7 @@ LANGUAGE_COOKIE_NAME = "qamqor_language"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(DATA_DIR / "static")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = DATA_DIR / "uploads"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

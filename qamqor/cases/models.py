@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from qamqor.clock import today
+
 
 class Grounds(models.TextChoices):
     TRAFFICKING = "trafficking", _("Human trafficking")
@@ -72,9 +74,12 @@ class Case(models.Model):
     def is_closed(self) -> bool:
         return self.status in CLOSED_STATUSES
 
-    def clean(self) -> None:
-        from qamqor.clock import today
+    @property
+    def age_band(self) -> str:
+        """The person's age band today: what lists show instead of a date of birth."""
+        return self.person.age_band(today())
 
+    def clean(self) -> None:
         if self.opened_on and self.opened_on > today():
             raise ValidationError({"opened_on": _("A case cannot be opened in the future.")})
         if self.closed_on and self.opened_on and self.closed_on < self.opened_on:
@@ -180,9 +185,13 @@ class Incident(models.Model):
         ordering = ["-occurred_on", "-id"]
         verbose_name = _("incident")
 
-    def clean(self) -> None:
-        from qamqor.clock import today
+    def violence_labels(self) -> list[str]:
+        return [str(ViolenceForm(v).label) for v in self.forms_of_violence]
 
+    def exploitation_labels(self) -> list[str]:
+        return [str(ExploitationType(v).label) for v in self.exploitation_types]
+
+    def clean(self) -> None:
         errors: dict[str, str] = {}
         if self.occurred_on and self.occurred_on > today():
             errors["occurred_on"] = _("An incident cannot be dated in the future.")

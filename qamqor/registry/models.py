@@ -5,6 +5,8 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from qamqor.clock import today
 from django_countries.fields import CountryField
 
 from .ages import age_band, years_between
@@ -106,8 +108,6 @@ class Person(models.Model):
         return f"person {self.pk}"
 
     def clean(self) -> None:
-        from qamqor.clock import today
-
         errors: dict[str, list[str]] = {}
 
         def error(field: str, message: str) -> None:
@@ -189,6 +189,9 @@ class Person(models.Model):
             self.latin_given_name,
             *self.other_names.splitlines(),
         ]
+
+    def language_labels(self) -> list[str]:
+        return [str(Language(code).label) for code in self.languages if code in Language.values]
 
     def birth_date(self) -> datetime.date | None:
         if self.birth_year and self.birth_month and self.birth_day:

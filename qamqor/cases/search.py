@@ -1,0 +1,44 @@
+"""Finding cases: by case code, by IIN, or by any name in any script."""
+
+import re
+from typing import Any
+
+from django.db.models import QuerySet
+
+from qamqor.accounts.models import User
+from qamqor.registry.search_index import person_ids_with_all
+from qamqor.registry.names import name_keys
+
+from .models import Case
+
+CASE_CODE = re.compile(r"^[A-Za-z]{3}-\d{4}-\d{1,6}$")
+IIN = re.compile(r"^\d{12}$")
+
+
+def search_cases(cases: QuerySet[Case], query: str) -> QuerySet[Case]:
+    """Narrow `cases` to those matching `query`; an empty query narrows nothing."""
+    query = query.strip()
+    if not query:
+        return cases
+    if CASE_CODE.match(query):
+        prefix, year, number = query.upper().split("-")
+        return cases.filter(code=f"{prefix}-{year}-{int(number):06d}")
+    compact = "".join(query.split())
+    if IIN.match(compact):
+        return cases.filter(person__iin=compact)
+    keys = name_keys(query)
+    if not keys:
+        return cases.none()
+    return cases.filter(person_id__in=person_ids_with_all(keys))
+
+
+def filter_cases(cases: QuerySet[Case], user: User, filters: dict[str, Any]) -> QuerySet[Case]:
+    if filters.get("status"):
+        cases = cases.filter(status=filters["status"])
+    if filters.get("grounds"):
+        cases = cases.filter(grounds=filters["grounds"])
+    if filters.get("region"):
+        cases = cases.filter(region=filters["region"])
+    if filters.get("mine"):
+        cases = cases.filter(assignments__user=user)
+    return cases

@@ -1,0 +1,305 @@
+"""Case pages: list and search, intake, case file and the changes made from it."""
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import reswap, retarget
+
+from qamqor.accounts.access import agencies_where, agency_colleagues
+from qamqor.accounts.models import Capability, User
+from qamqor.clock import today
+from qamqor.registry.actions import add_document, update_person
+from qamqor.registry.forms import DocumentForm, OptionalDocumentForm, PersonForm
+from qamqor.web.forms import add_validation_error
+
+from . import actions
+from .access import access_case, access_case_for_edit, can_edit_case, visible_cases
+from .forms import (
+    CaseForm,
+    CaseSearchForm,
+    IncidentForm,
+    NoteForm,
+    OptionalIncidentForm,
+    StatusForm,
+)
+from .models import Case, CaseNote
+from .search import filter_cases, search_cases
+
+
+def _submission_key(request: HttpRequest) -> uuid.UUID | None:
+    """The key a form carries so that posting it twice acts once."""
+    try:
+        return uuid.UUID(request.POST.get("submission_key", ""))
+    except ValueError:
+        return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_list(request: HttpRequest) -> HttpResponse:
+    # Search terms may be names: they travel in the body of a POST, never in the URL.
+    params = request.POST if request.method == "POST" else request.GET
+    form = CaseSearchForm(params or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    user: User = request.user  # type: ignore[assignment]
+    cases = filter_cases(visible_cases(user), user, filters)
+    cases = search_cases(cases, filters.get("q", ""))
+    order = CaseSearchForm.SORTS.get(filters.get("sort") or "-opened", ("-opened_on", "-id"))
+    cases = cases.select_related("person", "region").order_by(*order)
+    page = Paginator(cases, per_page=_page_size()).get_page(filters.get("page") or 1)
+    context = {"form": form, "page": page, "today": today(), "searched": bool(filters.get("q"))}
+    template = "cases/_results.html" if request.htmx else "cases/list.html"
+    return render(request, template, context)
+
+
+def _page_size() -> int:
+    from django.conf import settings
+
+    return int(settings.PAGE_SIZE)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def intake(request: HttpRequest) -> HttpResponseBase:
+    user: User = request.user  # type: ignore[assignment]
+    agencies = agencies_where(user, Capability.OPEN_CASE)
+    if not agencies:
+        raise PermissionDenied(_("Your role does not allow opening cases."))
+    data = request.POST if request.method == "POST" else None
+    person_form = PersonForm(data, prefix="person")
+    case_form = CaseForm(data, prefix="case", agencies=agencies)
+    incident_form = OptionalIncidentForm(data, prefix="incident")
+    document_form = OptionalDocumentForm(data, prefix="document")
+    forms = [person_form, case_form, incident_form, document_form]
+    if data is not None and all(f.is_valid() for f in forms):
+        document = document_form.instance if document_form.is_given else None
+        try:
+            case = actions.open_case(
+                user,
+                case_form.cleaned_data["agency"],
+                person_form.instance,
+                case_form.instance,
+                incident=incident_form.instance if incident_form.is_given else None,
+                document=document,
+                submission_key=_submission_key(request),
+            )
+        except ValidationError as error:
+            _spread_error(error, forms)
+        else:
+            messages.success(request, _("Case %(code)s opened.") % {"code": case.code})
+            return redirect("cases:detail", code=case.code)
+    context = {
+        "person_form": person_form,
+        "case_form": case_form,
+        "incident_form": incident_form,
+        "document_form": document_form,
+        "all_forms": forms,
+        "submission_key": request.POST.get("submission_key") or uuid.uuid4(),
+    }
+    return render(request, "cases/intake.html", context)
+
+
+def _spread_error(error: ValidationError, forms: list[Any]) -> None:
+    """Show an action's validation error on the first form that has the field."""
+    if not hasattr(error, "error_dict"):
+        forms[0].add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        target = next((f for f in forms if field in f.fields), forms[0])
+        add_validation_error(target, ValidationError({field: errors}))
+
+
+@login_required
+def case_detail(request: HttpRequest, code: str) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    case = access_case(user, code)
+    return render(request, "cases/detail.html", _case_file_context(user, case))
+
+
+def _case_file_context(user: User, case: Case, **forms: Any) -> dict[str, Any]:
+    editable = can_edit_case(user, case)
+    notes = list(
+        case.notes.select_related("author").prefetch_related(
+            Prefetch("corrections", queryset=CaseNote.objects.only("id", "corrects_id"))
+        )
+    )
+    incidents = list(case.incidents.select_related("region", "recorded_by"))
+    assignments = list(case.assignments.select_related("user").order_by("assigned_at"))
+    timeline = sorted(
+        [("note", n.created_at, n) for n in notes]
+        + [("incident", i.recorded_at, i) for i in incidents],
+        key=lambda item: item[1],
+        reverse=True,
+    )
+    assigned_ids = {a.user_id for a in assignments}
+    context: dict[str, Any] = {
+        "case": case,
+        "person": case.person,
+        "documents": list(case.person.documents.all()),
+        "incidents": incidents,
+        "timeline": timeline,
+        "assignments": assignments,
+        "can_edit": editable,
+        "today": today(),
+        "note_form": forms.get("note_form") or NoteForm(),
+        "status_form": forms.get("status_form") or StatusForm(initial={"status": case.status}),
+        "submission_key": uuid.uuid4(),
+    }
+    if editable:
+        context["assignable"] = [
+            u for u in agency_colleagues(case.owner_agency) if u.pk not in assigned_ids
+        ]
+    return context
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_edit(request: HttpRequest, code: str) -> HttpResponseBase:
+    user: User = request.user  # type: ignore[assignment]
+    case = access_case_for_edit(user, code)
+    person = case.person
+    form = PersonForm(request.POST or None, instance=person, prefix="person")
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = update_person(user, person, form.changes(), case_code=case.code)
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            if changed:
+                messages.success(request, _("Personal details saved."))
+            return redirect("cases:detail", code=case.code)
+    context = {
+        "case": case,
+        "form": form,
+        "document_form": DocumentForm(prefix="document"),
+        "documents": list(person.documents.all()),
+    }
+    return render(request, "cases/person_edit.html", context)
+
+
+@login_required
+@require_POST
+def document_add(request: HttpRequest, code: str) -> HttpResponseBase:
+    user: User = request.user  # type: ignore[assignment]
+    case = access_case_for_edit(user, code)
+    form = DocumentForm(request.POST, prefix="document")
+    if form.is_valid():
+        try:
+            add_document(user, case.person, form.instance, case_code=case.code)
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, _("Document added."))
+            return redirect("cases:person_edit", code=case.code)
+    context = {
+        "case": case,
+        "form": PersonForm(instance=case.person, prefix="person"),
+        "document_form": form,
+        "documents": list(case.person.documents.all()),
+    }
+    return render(request, "cases/person_edit.html", context, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def incident_add(request: HttpRequest, code: str) -> HttpResponseBase:
+    user: User = request.user  # type: ignore[assignment]
+    case = access_case_for_edit(user, code)
+    form = IncidentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.add_incident(user, case, form.instance, submission_key=_submission_key(request))
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, _("Incident recorded."))
+            return redirect("cases:detail", code=case.code)
+    context = {"case": case, "form": form, "submission_key": uuid.uuid4()}
+    return render(request, "cases/incident_form.html", context)
+
+
+@login_required
+@require_POST
+def note_add(request: HttpRequest, code: str) -> HttpResponseBase:
+    user: User = request.user  # type: ignore[assignment]
+    case = access_case_for_edit(user, code)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        corrects = None
+        if form.cleaned_data.get("corrects"):
+            corrects = case.notes.filter(pk=form.cleaned_data["corrects"]).first()
+            if corrects is None:
+                form.add_error(None, _("The note to correct is not part of this case."))
+        if not form.errors:
+            try:
+                actions.add_note(
+                    user,
+                    case,
+                    form.cleaned_data["text"],
+                    corrects=corrects,
+                    submission_key=_submission_key(request),
+                )
+            except ValidationError as error:
+                add_validation_error(form, error)
+            else:
+                if request.htmx:
+                    return render(request, "cases/_note_added.html", _case_file_context(user, case))
+                messages.success(request, _("Note added."))
+                return redirect("cases:detail", code=case.code)
+    if request.htmx:
+        # htmx swaps only successful responses: send the form back with its errors, in place.
+        context = _case_file_context(user, case, note_form=form)
+        response = render(request, "cases/_note_form.html", context)
+        return reswap(retarget(response, "#note-form"), "outerHTML")
+    context = _case_file_context(user, case, note_form=form)
+    return render(request, "cases/detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def status_change(request: HttpRequest, code: str) -> HttpResponseBase:
+    user: User = request.user  # type: ignore[assignment]
+    case = access_case_for_edit(user, code)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.change_status(
+                user, case, form.cleaned_data["status"], reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, _("Status changed to %(status)s.") % {
+                "status": case.get_status_display()
+            })
+            return redirect("cases:detail", code=case.code)
+    context = _case_file_context(user, case, status_form=form)
+    return render(request, "cases/detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def assignment_change(request: HttpRequest, code: str) -> HttpResponseBase:
+    user: User = request.user  # type: ignore[assignment]
+    case = access_case_for_edit(user, code)
+    worker = agency_colleagues(case.owner_agency).filter(pk=request.POST.get("user") or 0).first()
+    if worker is None:
+        messages.error(request, _("Choose a member of the owning agency."))
+    elif request.POST.get("remove"):
+        actions.unassign_worker(user, case, worker)
+    else:
+        try:
+            actions.assign_worker(user, case, worker)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    return redirect("cases:detail", code=case.code)
+
