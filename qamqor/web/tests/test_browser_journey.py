@@ -1,0 +1,48 @@
+"""The whole intake journey in a real browser: sign in, register, find, note."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from qamqor.conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def test_register_find_by_code_and_any_spelling_then_add_note(page: Page, live_server, alice):
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label(re.compile("Имя пользователя|Username")).fill("alice")
+    page.get_by_label(re.compile("Пароль|Password")).fill(PASSWORD)
+    page.locator("form.stack button[type=submit]").click()
+    expect(page.locator("h1")).to_contain_text("alice")
+
+    page.locator(".main-nav a[href='/cases/new/']").click()
+    page.locator("#id_case-grounds").select_option("domestic_violence")
+    page.locator("#id_person-surname").fill("Сейітқалиева")
+    page.locator("#id_person-given_name").fill("Нұрсұлтан")
+    page.locator("#id_person-latin_given_name").fill("Nursultan")
+    page.locator("#id_person-sex").select_option("female")
+    page.locator("#id_person-birth_year").fill("1994")
+    page.locator("form.once button.primary").click()
+
+    heading = page.locator("h1")
+    expect(heading).to_contain_text(re.compile(r"ALA-\d{4}-\d{6}"))
+    code = re.search(r"ALA-\d{4}-\d{6}", heading.inner_text()).group()
+    expect(page.locator(".card").first).to_contain_text("Нұрсұлтан")
+
+    for query in (code, "Нурсултан", "Nursultan", "сейиткалиева"):
+        page.locator(".main-nav a[href='/cases/']").click()
+        page.locator("input[name=q]").fill(query)
+        page.locator(".search-box button").click()
+        expect(page.locator("#results table.cases tbody")).to_contain_text(code)
+        expect(page.locator("#results .count")).to_contain_text("1")
+    assert "Nursultan" not in page.url and "q=" not in page.url
+
+    page.locator(f"#results a:has-text('{code}')").click()
+    page.locator("#note-form textarea[name=text]").fill("Первичная консультация проведена.")
+    page.locator("#note-form button[type=submit]").click()
+    expect(page.locator("#timeline")).to_contain_text("Первичная консультация проведена.")
+    expect(page.locator("#note-form textarea[name=text]")).to_have_value("")
+    page.reload()
+    expect(page.locator("#timeline")).to_contain_text("Первичная консультация проведена.")
