@@ -112,7 +112,7 @@ def make_case(alice: User, agency: Agency) -> Callable[..., Case]:
             actor or alice,
             in_agency or agency,
             Person(**fields),
-            Case(grounds=grounds, opened_on=opened_on),
+            Case(grounds=grounds, opened_on=opened_on),  # type: ignore[misc]
         )
 
     return build

@@ -12,10 +12,10 @@ class TranslatedName(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         language = (get_language() or "ru")[:2]
         return getattr(self, f"name_{language}", "") or self.name_ru
-
-    def __str__(self) -> str:
-        return self.name

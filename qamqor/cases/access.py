@@ -29,9 +29,11 @@ def visible_cases(user: User) -> QuerySet[Case]:
 def access_case(user: User, code: str) -> Case:
     """Fetch a case by its code and authorise the read in one step (404 for both)."""
     try:
-        return visible_cases(user).select_related(
-            "person", "region", "owner_agency", "owner_agency__region"
-        ).get(code=code)
+        return (
+            visible_cases(user)
+            .select_related("person", "region", "owner_agency", "owner_agency__region")
+            .get(code=code)
+        )
     except Case.DoesNotExist:
         raise CaseNotFound() from None
 

@@ -2,7 +2,6 @@
 writes, and records its audit event in the same transaction."""
 
 import uuid
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -190,4 +189,3 @@ def unassign_worker(actor: User, case: Case, worker: User) -> None:
 
 def _touch(case: Case) -> None:
     Case.objects.filter(pk=case.pk).update(updated_at=now())
-

@@ -80,7 +80,7 @@ class OptionalIncidentForm(IncidentForm):
 
     def _post_clean(self) -> None:
         if self.cleaned_data.get("occurred_on"):
-            super()._post_clean()
+            super()._post_clean()  # type: ignore[misc]
 
     @property
     def is_given(self) -> bool:

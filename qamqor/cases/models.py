@@ -1,5 +1,7 @@
 """Cases, their incidents and notes."""
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -192,15 +194,14 @@ class Incident(models.Model):
         return [str(ExploitationType(v).label) for v in self.exploitation_types]
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         if self.occurred_on and self.occurred_on > today():
             errors["occurred_on"] = _("An incident cannot be dated in the future.")
-        elif self.occurred_on and self.case_id and self.case.closed_on:
-            if self.occurred_on > self.case.closed_on:
-                errors["occurred_on"] = _(
-                    "The case was closed on %(date)s; an incident after that belongs to a new "
-                    "case or a reopened one."
-                ) % {"date": self.case.closed_on.strftime("%d.%m.%Y")}
+        elif self.case_id and self.case.closed_on and self.occurred_on > self.case.closed_on:
+            errors["occurred_on"] = _(
+                "The case was closed on %(date)s; an incident after that belongs to a new "
+                "case or a reopened one."
+            ) % {"date": self.case.closed_on.strftime("%d.%m.%Y")}
         unknown_forms = set(self.forms_of_violence) - set(ViolenceForm.values)
         if unknown_forms:
             errors["forms_of_violence"] = _("Unknown form of violence: %(values)s.") % {

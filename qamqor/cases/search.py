@@ -6,8 +6,8 @@ from typing import Any
 from django.db.models import QuerySet
 
 from qamqor.accounts.models import User
-from qamqor.registry.search_index import person_ids_with_all
 from qamqor.registry.names import name_keys
+from qamqor.registry.search_index import person_ids_with_all
 
 from .models import Case
 

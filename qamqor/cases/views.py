@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
+from django_htmx.middleware import HtmxDetails
 
 from qamqor.accounts.access import agencies_where, agency_colleagues
 from qamqor.accounts.models import Capability, User
@@ -35,6 +36,10 @@ from .models import Case, CaseNote
 from .search import filter_cases, search_cases
 
 
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
 def _submission_key(request: HttpRequest) -> uuid.UUID | None:
     """The key a form carries so that posting it twice acts once."""
     try:
@@ -45,7 +50,7 @@ def _submission_key(request: HttpRequest) -> uuid.UUID | None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: HtmxHttpRequest) -> HttpResponse:
     # Search terms may be names: they travel in the body of a POST, never in the URL.
     params = request.POST if request.method == "POST" else request.GET
     form = CaseSearchForm(params or None)
@@ -229,7 +234,7 @@ def incident_add(request: HttpRequest, code: str) -> HttpResponseBase:
 
 @login_required
 @require_POST
-def note_add(request: HttpRequest, code: str) -> HttpResponseBase:
+def note_add(request: HtmxHttpRequest, code: str) -> HttpResponseBase:
     user: User = request.user  # type: ignore[assignment]
     case = access_case_for_edit(user, code)
     form = NoteForm(request.POST)
@@ -278,9 +283,9 @@ def status_change(request: HttpRequest, code: str) -> HttpResponseBase:
         except ValidationError as error:
             add_validation_error(form, error)
         else:
-            messages.success(request, _("Status changed to %(status)s.") % {
-                "status": case.get_status_display()
-            })
+            messages.success(
+                request, _("Status changed to %(status)s.") % {"status": case.get_status_display()}
+            )
             return redirect("cases:detail", code=case.code)
     context = _case_file_context(user, case, status_form=form)
     return render(request, "cases/detail.html", context, status=400)
@@ -302,4 +307,3 @@ def assignment_change(request: HttpRequest, code: str) -> HttpResponseBase:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
     return redirect("cases:detail", code=case.code)
-

@@ -45,7 +45,9 @@ def update_person(
     with transaction.atomic():
         locked = Person.objects.select_for_update().get(pk=person.pk)
         changed = [
-            f for f, v in changes.items() if _comparable(getattr(locked, _attname(f))) != _comparable(v)
+            f
+            for f, v in changes.items()
+            if _comparable(getattr(locked, _attname(f))) != _comparable(v)
         ]
         if not changed:
             return []

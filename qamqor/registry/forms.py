@@ -84,7 +84,7 @@ class PersonForm(forms.ModelForm):
     def _post_clean(self) -> None:
         if self.cleaned_data.get("age_estimate") is not None and not self.instance.age_estimated_on:
             self.instance.age_estimated_on = today()
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]
 
     def changes(self) -> dict[str, object]:
         """The cleaned values of every field, for registry.actions.update_person."""
@@ -116,7 +116,7 @@ class OptionalDocumentForm(DocumentForm):
 
     def _post_clean(self) -> None:
         if self.is_given:
-            super()._post_clean()
+            super()._post_clean()  # type: ignore[misc]
 
     @property
     def is_given(self) -> bool:

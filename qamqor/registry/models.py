@@ -5,9 +5,9 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
 from qamqor.clock import today
-from django_countries.fields import CountryField
 
 from .ages import age_band, years_between
 from .iin import parse_iin
@@ -94,9 +94,7 @@ class Person(models.Model):
         _("disability"), max_length=10, choices=Disability.choices, default=Disability.UNKNOWN
     )
     disability_notes = models.CharField(_("disability details"), max_length=300, blank=True)
-    accompanying_children = models.PositiveSmallIntegerField(
-        _("accompanying children"), default=0
-    )
+    accompanying_children = models.PositiveSmallIntegerField(_("accompanying children"), default=0)
 
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
@@ -108,9 +106,9 @@ class Person(models.Model):
         return f"person {self.pk}"
 
     def clean(self) -> None:
-        errors: dict[str, list[str]] = {}
+        errors: dict[str, list[object]] = {}
 
-        def error(field: str, message: str) -> None:
+        def error(field: str, message: object) -> None:
             errors.setdefault(field, []).append(message)
 
         if not self.surname.strip() and not self.given_name.strip():
@@ -127,16 +125,28 @@ class Person(models.Model):
             else:
                 born = self.birth_date()
                 if facts.birth_date and born and facts.birth_date != born:
-                    error("iin", _("The IIN gives a date of birth of %(date)s, not the one entered.")
-                          % {"date": facts.birth_date.strftime("%d.%m.%Y")})
-                elif facts.birth_date and self.birth_year and not born and (
-                    facts.birth_date.year != self.birth_year
+                    error(
+                        "iin",
+                        _("The IIN gives a date of birth of %(date)s, not the one entered.")
+                        % {"date": facts.birth_date.strftime("%d.%m.%Y")},
+                    )
+                elif (
+                    facts.birth_date
+                    and self.birth_year
+                    and not born
+                    and (facts.birth_date.year != self.birth_year)
                 ):
-                    error("iin", _("The IIN gives a year of birth of %(year)d, not the one entered.")
-                          % {"year": facts.birth_date.year})
+                    error(
+                        "iin",
+                        _("The IIN gives a year of birth of %(year)d, not the one entered.")
+                        % {"year": facts.birth_date.year},
+                    )
                 if facts.sex and self.sex in (Sex.FEMALE, Sex.MALE) and facts.sex != self.sex:
-                    error("iin", _("The IIN is that of a %(sex)s; the sex entered disagrees.")
-                          % {"sex": Sex(facts.sex).label.lower()})
+                    error(
+                        "iin",
+                        _("The IIN is that of a %(sex)s; the sex entered disagrees.")
+                        % {"sex": Sex(facts.sex).label.lower()},
+                    )
         if errors:
             raise ValidationError(errors)
 
@@ -156,7 +166,9 @@ class Person(models.Model):
                 error("birth_year", _("The year of birth is in the future."))
                 return
             if self.age_estimate is not None:
-                error("age_estimate", _("Give either a date of birth or an estimated age, not both."))
+                error(
+                    "age_estimate", _("Give either a date of birth or an estimated age, not both.")
+                )
         if self.birth_year and self.birth_month and self.birth_day:
             try:
                 born = datetime.date(self.birth_year, self.birth_month, self.birth_day)
@@ -165,9 +177,12 @@ class Person(models.Model):
                 return
             if born > today:
                 error("birth_day", _("The date of birth is in the future."))
-        elif self.birth_year and self.birth_month:
-            if (self.birth_year, self.birth_month) > (today.year, today.month):
-                error("birth_month", _("The date of birth is in the future."))
+        elif (
+            self.birth_year
+            and self.birth_month
+            and ((self.birth_year, self.birth_month) > (today.year, today.month))
+        ):
+            error("birth_month", _("The date of birth is in the future."))
         if self.age_estimate is not None and self.age_estimate > 120:
             error("age_estimate", _("An estimated age above 120 is not plausible."))
 

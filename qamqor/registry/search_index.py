@@ -5,6 +5,7 @@ Keys are the name keys of registry.names; every path that writes names calls
 """
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import Count, QuerySet
 
@@ -36,7 +37,7 @@ def persons_named(query: str) -> QuerySet[Person] | None:
     return Person.objects.filter(id__in=person_ids_with_all(keys))
 
 
-def person_ids_with_all(keys: Iterable[str]) -> QuerySet[NameKey]:
+def person_ids_with_all(keys: Iterable[str]) -> QuerySet[Any]:
     wanted = sorted(set(keys))
     return (
         NameKey.objects.filter(key__in=wanted)

@@ -239,7 +239,9 @@ class TestCaseFile:
         assert original.text == "Встреча 12 ноября"
 
     def test_empty_note_is_refused(self, alice, case):
-        response = client_for(alice).post(reverse("cases:note_add", args=[case.code]), {"text": " "})
+        response = client_for(alice).post(
+            reverse("cases:note_add", args=[case.code]), {"text": " "}
+        )
         assert response.status_code == 400
         assert not CaseNote.objects.exists()
 
@@ -297,16 +299,19 @@ class TestCaseFile:
 
     def test_colleague_of_another_agency_cannot_post_changes(self, charlie, case):
         client = client_for(charlie)
-        assert client.post(reverse("cases:note_add", args=[case.code]), {"text": "x"}).status_code == 404
+        assert (
+            client.post(reverse("cases:note_add", args=[case.code]), {"text": "x"}).status_code
+            == 404
+        )
         assert not CaseNote.objects.exists()
 
 
 def _field_block(page: str, field_name: str) -> str:
     """The markup of the form field named `field_name`, with its errors."""
-    match = re.search(
-        rf'<div class="field[^"]*">(?:(?!<div class="field).)*?name="{re.escape(field_name)}".*?</div>',
-        page,
-        re.S,
+    pattern = (
+        r'<div class="field[^"]*">(?:(?!<div class="field).)*?'
+        rf'name="{re.escape(field_name)}".*?</div>'
     )
+    match = re.search(pattern, page, re.S)
     assert match, f"no field {field_name}"
     return match.group()

@@ -7,7 +7,10 @@ from playwright.sync_api import Page, expect
 
 from qamqor.conftest import PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_register_find_by_code_and_any_spelling_then_add_note(page: Page, live_server, alice):

@@ -5,9 +5,9 @@ import datetime
 from django.test import Client
 from django.urls import reverse
 
+from qamqor.cases.models import Case
 from qamqor.clock import today
 from qamqor.conftest import PASSWORD
-from qamqor.cases.models import Case
 
 
 def signed_in(user) -> Client:
@@ -78,7 +78,8 @@ def test_every_page_has_quick_exit_and_is_never_cached(alice, case):
 def test_quick_exit_replaces_the_history_entry():
     from django.contrib.staticfiles import finders
 
-    script = open(finders.find("web/qamqor.js"), encoding="utf-8").read()
+    with open(finders.find("web/qamqor.js"), encoding="utf-8") as handle:
+        script = handle.read()
     assert "location.replace(" in script
 
 

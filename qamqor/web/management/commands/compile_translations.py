@@ -21,7 +21,9 @@ def compile_catalogue(po_path: Path) -> bytes:
     try:
         import polib
     except ImportError:
-        raise CommandError("polib is needed: install the dev extras (pip install -e .[dev])")
+        raise CommandError(
+            "polib is needed: install the dev extras (pip install -e .[dev])"
+        ) from None
     # Fuzzy entries are unchecked guesses: never ship them as translations.
     catalogue = polib.pofile(str(po_path))
     for entry in catalogue.fuzzy_entries():
