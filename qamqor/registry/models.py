@@ -1,6 +1,7 @@
 """People known to Qamqor: names in every script, identifiers, contacts, whereabouts."""
 
 import datetime
+from collections.abc import Callable, Collection
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -117,40 +118,42 @@ class Person(models.Model):
         if self.stateless and self.citizenship:
             error("stateless", _("A stateless person has no citizenship; clear one or the other."))
         if self.iin:
-            self.iin = self.iin.strip()
-            try:
-                facts = parse_iin(self.iin)
-            except ValidationError as exc:
-                errors.setdefault("iin", []).extend(exc.messages)
-            else:
-                born = self.birth_date()
-                if facts.birth_date and born and facts.birth_date != born:
-                    error(
-                        "iin",
-                        _("The IIN gives a date of birth of %(date)s, not the one entered.")
-                        % {"date": facts.birth_date.strftime("%d.%m.%Y")},
-                    )
-                elif (
-                    facts.birth_date
-                    and self.birth_year
-                    and not born
-                    and (facts.birth_date.year != self.birth_year)
-                ):
-                    error(
-                        "iin",
-                        _("The IIN gives a year of birth of %(year)d, not the one entered.")
-                        % {"year": facts.birth_date.year},
-                    )
-                if facts.sex and self.sex in (Sex.FEMALE, Sex.MALE) and facts.sex != self.sex:
-                    error(
-                        "iin",
-                        _("The IIN is that of a %(sex)s; the sex entered disagrees.")
-                        % {"sex": Sex(facts.sex).label.lower()},
-                    )
+            self._clean_iin(error)
         if errors:
             raise ValidationError(errors)
 
-    def _clean_birth(self, error, today: datetime.date) -> None:  # type: ignore[no-untyped-def]
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
+        # Blanks typed or pasted around an IIN are not part of it; blanks alone are no IIN.
+        self.iin = "".join(self.iin.split())
+        super().clean_fields(exclude=exclude)
+
+    def _clean_iin(self, error: Callable[[str, object], None]) -> None:
+        try:
+            facts = parse_iin(self.iin)
+        except ValidationError as exc:
+            for message in exc.messages:
+                error("iin", message)
+            return
+        if facts.birth_date and self.birth_year:
+            entered = (self.birth_year, self.birth_month, self.birth_day)
+            encoded = (facts.birth_date.year, facts.birth_date.month, facts.birth_date.day)
+            if any(part is not None and part != code for part, code in zip(entered, encoded)):
+                error(
+                    "iin",
+                    _("The IIN gives a date of birth of %(date)s, not the one entered.")
+                    % {"date": facts.birth_date.strftime("%d.%m.%Y")},
+                )
+        if facts.sex and self.sex in (Sex.FEMALE, Sex.MALE) and facts.sex != self.sex:
+            if facts.sex == Sex.FEMALE:
+                error("iin", _("The IIN is a woman's; the sex entered is male."))
+            else:
+                error("iin", _("The IIN is a man's; the sex entered is female."))
+
+    def _clean_birth(self, error: Callable[[str, object], None], today: datetime.date) -> None:
+        for part in ("birth_day", "birth_month", "birth_year"):
+            if getattr(self, part) == 0:
+                error(part, _("Leave it empty when not known; 0 is no date."))
+                return
         if self.birth_day and not self.birth_month:
             error("birth_month", _("A day of birth needs a month."))
         if self.birth_month and not self.birth_year:
@@ -160,7 +163,7 @@ class Person(models.Model):
             return
         if self.birth_year:
             if self.birth_year < 1900:
-                error("birth_year", _("Enter a year of birth after 1900."))
+                error("birth_year", _("A year of birth before 1900 is not plausible."))
                 return
             if self.birth_year > today.year:
                 error("birth_year", _("The year of birth is in the future."))

@@ -43,16 +43,23 @@ _SPELLINGS = [
     (re.compile(r"q"), "k"),  # Qasym / Kasym
     (re.compile(r"kh"), "h"),  # Akhmetov / Ahmetov
     (re.compile(r"^ye"), "e"),  # Yerlan / Erlan
+    (re.compile(r"(?<=[^aeiouy])yo"), "e"),  # Alyona / Alena (ё)
     (re.compile(r"y"), "i"),  # Kasymov / Kasimov, Aleksey / Aleksei
     (re.compile(r"(.)\1+"), r"\1"),  # Zhanna / Zhana, Ivanoff / Ivanof
     (re.compile(r"(?<=[oe])f$"), "v"),  # Ivanof / Ivanov
 ]
 
+# Search keys are stored in a column of this length; a longer key is cut alike on
+# both sides of a comparison, so it still matches.
+MAX_KEY_LENGTH = 64
+
 # Kazakh patronymic suffixes written as a word of their own ("Сапар ұлы") are joined
 # to the father's name, so the spaced and the joined forms give the same key.
 _PATRONYMIC_SUFFIXES = {"uli", "kizi"}
 
-_WORD = re.compile(r"[^\W\d_]+(?:['’`-][^\W\d_]+)*")
+_WORD = re.compile(r"[^\W\d_]+(?:['’`ʼ-][^\W\d_]+)*")
+# An apostrophe inside a word stands for a soft or hard sign (Ol'ga, Dar'ya): it joins.
+_APOSTROPHES = str.maketrans("", "", "'’`ʼ")
 
 
 def _strip_accents(text: str) -> str:
@@ -68,14 +75,16 @@ def name_key(word: str) -> str:
     text = "".join(ch for ch in text if "a" <= ch <= "z")
     for pattern, replacement in _SPELLINGS:
         text = pattern.sub(replacement, text)
-    return text
+    return text[:MAX_KEY_LENGTH]
 
 
 def name_keys(text: str) -> list[str]:
     """The keys of every word in a name or a search query, in order, without repeats."""
     keys: list[str] = []
+    # Compose first: a letter stored as base + combining mark (й as и + breve) is one letter.
+    text = unicodedata.normalize("NFC", text)
     for match in _WORD.finditer(text):
-        for part in re.split(r"['’`-]", match.group()):
+        for part in match.group().translate(_APOSTROPHES).split("-"):
             key = name_key(part)
             if not key:
                 continue
