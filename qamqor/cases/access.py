@@ -31,7 +31,7 @@ def access_case(user: User, code: str) -> Case:
     try:
         return (
             visible_cases(user)
-            .select_related("person", "region", "owner_agency", "owner_agency__region")
+            .select_related("person__region", "region", "owner_agency__region")
             .get(code=code)
         )
     except Case.DoesNotExist:

@@ -66,6 +66,7 @@ class Case(models.Model):
         verbose_name = _("case")
         indexes = [
             models.Index(fields=["owner_agency", "status", "-opened_on"]),
+            models.Index(fields=["owner_agency", "-opened_on", "-id"]),
             models.Index(fields=["-opened_on", "-id"]),
         ]
 
