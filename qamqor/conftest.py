@@ -9,10 +9,12 @@ erin   system administrator
 """
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from qamqor.accounts.models import Agency, AgencyKind, Membership, Region, Role, User
 from qamqor.cases.actions import open_case
@@ -26,6 +28,13 @@ PASSWORD = "correct horse battery staple"
 @pytest.fixture(autouse=True)
 def _database(db: None) -> None:
     """Every test may use the database (reference data comes with the migrations)."""
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """A request leaves its language active in the thread; the next test starts afresh."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

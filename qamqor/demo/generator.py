@@ -27,10 +27,10 @@ from django.utils import timezone
 from qamqor.accounts.models import Agency, AgencyKind, Membership, Region, Role, User
 from qamqor.audit.events import record
 from qamqor.audit.models import AuditEvent
+from qamqor.cases.codes import assign_case_codes
 from qamqor.cases.models import (
     Case,
     CaseAssignment,
-    CaseCounter,
     CaseNote,
     Grounds,
     Incident,
@@ -413,7 +413,7 @@ class _Batch:
         Person.objects.bulk_create(self.persons)
         keys = [row for person in self.persons for row in name_key_rows(person)]
         NameKey.objects.bulk_create(keys)
-        _allocate_codes(self.cases, prefixes)
+        assign_case_codes(self.cases, prefixes)
         Case.objects.bulk_create(self.cases)
         CaseAssignment.objects.bulk_create(self.assignments)
         Incident.objects.bulk_create(self.incidents)
@@ -424,37 +424,6 @@ class _Batch:
         summary.notes += len(self.notes)
         summary.name_keys += len(keys)
         summary.grounds.update(case.grounds for case in self.cases)
-
-
-def _allocate_codes(cases: list[Case], prefixes: dict[int, str]) -> None:
-    """Number the cases from the CaseCounter rows, taking one block per region and year.
-
-    The counters end at the highest number used, so that cases opened later through
-    cases.codes.next_case_code continue the sequence.
-    """
-    needed = Counter((case.region_id, case.opened_on.year) for case in cases)
-    counters = {
-        (counter.region_id, counter.year): counter
-        for counter in CaseCounter.objects.select_for_update().filter(
-            region_id__in={region for region, _year in needed},
-            year__in={year for _region, year in needed},
-        )
-    }
-    created = [
-        CaseCounter(region_id=region, year=year, last_number=0)
-        for region, year in sorted(needed)
-        if (region, year) not in counters
-    ]
-    existing = [counters[key] for key in sorted(needed) if key in counters]
-    for counter in created:
-        counters[(counter.region_id, counter.year)] = counter
-    for case in cases:
-        counter = counters[(case.region_id, case.opened_on.year)]
-        counter.last_number += 1
-        case.code = f"{prefixes[case.region_id]}-{counter.year}-{counter.last_number:06d}"
-    CaseCounter.objects.bulk_create(created)
-    if existing:
-        CaseCounter.objects.bulk_update(existing, ["last_number"])
 
 
 class _CaseBuilder:
