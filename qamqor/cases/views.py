@@ -3,6 +3,7 @@
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -60,16 +61,10 @@ def case_list(request: HtmxHttpRequest) -> HttpResponse:
     cases = search_cases(cases, filters.get("q", ""))
     order = CaseSearchForm.SORTS.get(filters.get("sort") or "-opened", ("-opened_on", "-id"))
     cases = cases.select_related("person", "region").order_by(*order)
-    page = Paginator(cases, per_page=_page_size()).get_page(filters.get("page") or 1)
+    page = Paginator(cases, per_page=settings.PAGE_SIZE).get_page(filters.get("page") or 1)
     context = {"form": form, "page": page, "today": today(), "searched": bool(filters.get("q"))}
     template = "cases/_results.html" if request.htmx else "cases/list.html"
     return render(request, template, context)
-
-
-def _page_size() -> int:
-    from django.conf import settings
-
-    return int(settings.PAGE_SIZE)
 
 
 @login_required
@@ -85,7 +80,8 @@ def intake(request: HttpRequest) -> HttpResponseBase:
     incident_form = OptionalIncidentForm(data, prefix="incident")
     document_form = OptionalDocumentForm(data, prefix="document")
     forms = [person_form, case_form, incident_form, document_form]
-    if data is not None and all(f.is_valid() for f in forms):
+    # Validate every form, not up to the first invalid one, so all errors show at once.
+    if data is not None and all([f.is_valid() for f in forms]):
         document = document_form.instance if document_form.is_given else None
         try:
             case = actions.open_case(
