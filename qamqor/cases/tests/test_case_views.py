@@ -225,7 +225,10 @@ class TestCaseFile:
         forbidden = client.get(reverse("cases:detail", args=[case.code]))
         missing = client.get(reverse("cases:detail", args=["ALA-2000-999999"]))
         assert forbidden.status_code == missing.status_code == 404
-        assert without_csrf_tokens(forbidden) == without_csrf_tokens(missing)
+        # Alike but for the path each page echoes in its language switch.
+        assert without_csrf_tokens(forbidden).replace(case.code, "CODE") == without_csrf_tokens(
+            missing
+        ).replace("ALA-2000-999999", "CODE")
 
     def test_add_note_and_correct_it(self, alice, case):
         client = client_for(alice)
