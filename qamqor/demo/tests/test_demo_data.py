@@ -237,7 +237,7 @@ def test_the_same_seed_gives_the_same_data_all_day(monkeypatch: pytest.MonkeyPat
 
     def snapshot() -> list[tuple[object, ...]]:
         return list(
-            Person.objects.order_by("id").values_list(
+            Person.objects.order_by("id", "cases__code").values_list(
                 "surname", "given_name", "patronymic", "iin", "birth_year", "sex", "cases__code"
             )
         )
