@@ -137,7 +137,8 @@ class Person(models.Model):
         if facts.birth_date and self.birth_year:
             entered = (self.birth_year, self.birth_month, self.birth_day)
             encoded = (facts.birth_date.year, facts.birth_date.month, facts.birth_date.day)
-            if any(part is not None and part != code for part, code in zip(entered, encoded)):
+            pairs = zip(entered, encoded, strict=True)
+            if any(part is not None and part != code for part, code in pairs):
                 error(
                     "iin",
                     _("The IIN gives a date of birth of %(date)s, not the one entered.")
