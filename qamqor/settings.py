@@ -29,7 +29,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 # The data directory holds the embedded database, generated keys and uploads.
 DATA_DIR = Path(env("DATA_DIR", "var")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 
 def _read_or_create_secret(path: Path) -> str:
