@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_countries",
     "qamqor.web",
+    "qamqor.vault",
     "qamqor.accounts",
     "qamqor.audit",
     "qamqor.registry",
