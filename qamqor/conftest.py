@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.test import Client
 from django.utils import translation
 
 from qamqor.accounts.models import Agency, AgencyKind, Membership, Region, Role, User
@@ -35,6 +36,22 @@ def _default_language() -> Iterator[None]:
     """A request leaves its language active in the thread; the next test starts afresh."""
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+def signed_in(user: User, language: str = "en") -> Client:
+    """A test client signed in as `user`, second factor verified as at a real sign-in."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(user)
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="test", defaults={"confirmed": True}
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
 
 
 @pytest.fixture

@@ -41,3 +41,8 @@ def agency_colleagues(agency: Agency) -> QuerySet[User]:
     return User.objects.filter(
         is_active=True, memberships__agency=agency, memberships__ended_at__isnull=True
     ).distinct()
+
+
+def needs_second_factor(user: User) -> bool:
+    """Everyone whose role can show who a person is signs in with a second factor."""
+    return any(Capability.SEE_IDENTITY in m.role.capabilities for m in active_memberships(user))

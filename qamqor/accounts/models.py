@@ -3,6 +3,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from qamqor.translated import TranslatedName
@@ -45,16 +46,28 @@ class Capability(models.TextChoices):
 
     OPEN_CASE = "case.open", _("Register persons and open cases")
     EDIT_CASE = "case.edit", _("Edit cases, add incidents and notes")
+    SEE_IDENTITY = "case.identity", _("See who the person is in cases within scope")
+    BREAK_GLASS = "case.break_glass", _("Open a case outside scope in an emergency, with a reason")
     VIEW_STATISTICS = "stats.view", _("View aggregate statistics")
     MANAGE_USERS = "users.manage", _("Manage the agency's users")
     MANAGE_REFERENCE_DATA = "reference.manage", _("Manage reference data")
     VIEW_AUDIT = "audit.view", _("Read the audit log")
 
 
+class CaseScope(models.TextChoices):
+    """Which cases a role reaches (docs/access.md)."""
+
+    NONE = "none", _("No case")
+    ASSIGNED = "assigned", _("Cases they opened or are assigned to")
+    AGENCY = "agency", _("Every case of the agency")
+    REGION = "region", _("Every case of the agency's region, de-identified")
+
+
 class Role(TranslatedName):
-    """What a member may do in an agency: a set of capabilities, kept as data."""
+    """What a member may do in an agency: a scope of cases and capabilities, kept as data."""
 
     code = models.SlugField(max_length=40, unique=True)
+    case_scope = models.CharField(max_length=10, choices=CaseScope.choices, default=CaseScope.NONE)
     capabilities = models.JSONField(default=list, blank=True)  # Capability values
     position = models.PositiveSmallIntegerField(default=0)
 
@@ -64,6 +77,17 @@ class Role(TranslatedName):
 
 class User(AbstractUser):
     """A person who works in Qamqor. Email and names are the staff member's, not a victim's."""
+
+    # Raised to end every session of the user at once (see get_session_auth_hash).
+    session_epoch = models.PositiveIntegerField(default=0)
+
+    def get_session_auth_hash(self) -> str:
+        """Sessions carry this hash; Django ends a session whose hash no longer matches."""
+        return salted_hmac(
+            "qamqor.accounts.User.session",
+            f"{self.password}:{self.session_epoch}",
+            algorithm="sha256",
+        ).hexdigest()
 
     def active_memberships(self) -> models.QuerySet["Membership"]:
         return self.memberships.filter(ended_at__isnull=True, agency__is_active=True)

@@ -11,16 +11,14 @@ from django.urls import reverse
 
 from qamqor.audit.models import AuditEvent
 from qamqor.cases.models import Case, CaseNote, Incident
-from qamqor.conftest import PASSWORD
+from qamqor.conftest import signed_in
 from qamqor.registry.models import Person
 
 KAZAKH_LETTERS = "Әәғқңөұүһі"
 
 
 def client_for(user) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
+    return signed_in(user)
 
 
 def intake_data(agency, **overrides) -> dict:

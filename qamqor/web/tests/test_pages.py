@@ -7,13 +7,7 @@ from django.urls import reverse
 
 from qamqor.cases.models import Case
 from qamqor.clock import today
-from qamqor.conftest import PASSWORD
-
-
-def signed_in(user) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
+from qamqor.conftest import PASSWORD, signed_in
 
 
 def test_pages_need_sign_in():

@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from qamqor.conftest import PASSWORD
+from qamqor.conftest import signed_in
 from qamqor.web.management.commands.compile_translations import catalogues, compile_catalogue
 
 
@@ -34,13 +34,12 @@ def test_language_switch(alice, language, sign_in, new_case):
     assert response.status_code == 302
     page = client.get(reverse("login")).content.decode()
     assert f'<html lang="{language}">' in page and sign_in in page
-    client.login(username="alice", password=PASSWORD)
+    client = signed_in(alice, language)
     assert new_case in client.get(reverse("home")).content.decode()
 
 
 def test_kazakh_case_file_and_intake(alice, case):
-    client = Client(HTTP_ACCEPT_LANGUAGE="kk")
-    client.login(username="alice", password=PASSWORD)
+    client = signed_in(alice, "kk")
     intake = client.get(reverse("cases:intake")).content.decode()
     assert "Тегі" in intake  # surname
     detail = client.get(reverse("cases:detail", args=[case.code])).content.decode()
