@@ -116,3 +116,37 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.agency} ({self.role.code})"
+
+
+class BreakGlassGrant(models.Model):
+    """Emergency access to one case outside the user's scope, for a stated reason.
+
+    Lasts BREAK_GLASS_HOURS; flagged on the case and in the audit log, and the owning
+    agency's supervisors are told.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="break_glass_grants")
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="break_glass")
+    reason = models.TextField()
+    granted_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-granted_at"]
+        indexes = [models.Index(fields=["user", "expires_at"])]
+
+
+class Notification(models.Model):
+    """A message to one user, shown in the application (and e-mailed without personal data)."""
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    created_at = models.DateTimeField()
+    kind = models.CharField(max_length=40)
+    case_code = models.CharField(max_length=20, blank=True)
+    # Facts for the message, never identifying data: usernames, case codes, times.
+    params = models.JSONField(default=dict, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]

@@ -1,17 +1,30 @@
-"""Who may see and change which case. Every read of a case or its person passes here.
+"""Who may see and change which case: the rules of docs/access.md, in one place.
 
-Rule in force: a member of an agency sees the cases the agency owns; a member whose role
-there grants `case.edit` may change them. Everyone else is told the case does not exist.
+A user reaches a case through a relation:
+- their agency owns it and their role's scope there is the agency (supervisor);
+- their agency owns it and they opened it or are assigned to it (case worker);
+- it lies in their agency's region and their role's scope is the region (regional
+  coordinator): de-identified, never who the person is;
+- a break-glass grant of the last 24 hours.
+A role without the `case.identity` capability reaches cases de-identified only. Changes
+need `case.edit` in the owning agency and a relation through that agency. Everyone else
+is told the case does not exist (404), in the same words as for a missing case.
 """
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from qamqor.accounts.access import has_capability, member_agency_ids
-from qamqor.accounts.models import Capability, User
+from qamqor.accounts.access import active_memberships, has_capability
+from qamqor.accounts.models import BreakGlassGrant, Capability, CaseScope, User
+from qamqor.clock import now
 
-from .models import Case
+from .models import Case, CaseAssignment
+
+NOTHING = Q(pk__in=[])
 
 
 class CaseNotFound(Http404):
@@ -21,9 +34,61 @@ class CaseNotFound(Http404):
         super().__init__("No such case.")
 
 
+@dataclass(frozen=True)
+class CaseAccess:
+    """What one user may do with one case, and why."""
+
+    relations: frozenset[str]
+    identity: bool
+    edit: bool
+    break_glass_until: datetime | None = None
+
+
+def _scope_filters(user: User) -> tuple[Q, Q]:
+    """SQL conditions for the cases `user` reaches with identity, and de-identified."""
+    with_identity, de_identified = NOTHING, NOTHING
+    for membership in active_memberships(user):
+        role = membership.role
+        if role.case_scope == CaseScope.AGENCY:
+            reach = Q(owner_agency_id=membership.agency_id)
+        elif role.case_scope == CaseScope.ASSIGNED:
+            reach = Q(owner_agency_id=membership.agency_id) & (
+                Q(created_by_id=user.pk) | Q(Exists(_assignment(user)))
+            )
+        elif role.case_scope == CaseScope.REGION:
+            de_identified |= Q(region_id=membership.agency.region_id)
+            continue
+        else:
+            continue
+        if Capability.SEE_IDENTITY in role.capabilities:
+            with_identity |= reach
+        else:
+            de_identified |= reach
+    if user.is_authenticated and user.is_active:
+        with_identity |= Q(Exists(_live_break_glass(user)))
+    return with_identity, de_identified
+
+
+def _assignment(user: User) -> QuerySet[CaseAssignment]:
+    return CaseAssignment.objects.filter(case_id=OuterRef("pk"), user_id=user.pk)
+
+
+def _live_break_glass(user: User) -> QuerySet[BreakGlassGrant]:
+    return BreakGlassGrant.objects.filter(
+        case_id=OuterRef("pk"), user_id=user.pk, expires_at__gt=now()
+    )
+
+
 def visible_cases(user: User) -> QuerySet[Case]:
-    """The cases `user` may see, filtered in SQL."""
-    return Case.objects.filter(owner_agency_id__in=member_agency_ids(user))
+    """Every case `user` may see, with identity or de-identified, filtered in SQL."""
+    with_identity, de_identified = _scope_filters(user)
+    return Case.objects.filter(with_identity | de_identified)
+
+
+def identity_cases(user: User) -> QuerySet[Case]:
+    """The cases in which `user` may see who the person is (and so search them by name)."""
+    with_identity, _de_identified = _scope_filters(user)
+    return Case.objects.filter(with_identity)
 
 
 def access_case(user: User, code: str) -> Case:
@@ -38,8 +103,51 @@ def access_case(user: User, code: str) -> Case:
         raise CaseNotFound() from None
 
 
+def case_access(user: User, case: Case) -> CaseAccess:
+    """Why and how far `user` reaches a case they can see (two small queries)."""
+    relations: set[str] = set()
+    identity = False
+    assigned = case.created_by_id == user.pk or case.assignments.filter(user_id=user.pk).exists()
+    for membership in active_memberships(user):
+        role = membership.role
+        if role.case_scope == CaseScope.REGION and membership.agency.region_id == case.region_id:
+            relations.add("region")
+            continue
+        if membership.agency_id != case.owner_agency_id:
+            continue
+        if role.case_scope == CaseScope.AGENCY or (
+            role.case_scope == CaseScope.ASSIGNED and assigned
+        ):
+            relations.add("assigned" if role.case_scope == CaseScope.ASSIGNED else "agency")
+            identity = identity or Capability.SEE_IDENTITY in role.capabilities
+    edit = (
+        bool(relations & {"agency", "assigned"})
+        and identity
+        and (has_capability(user, Capability.EDIT_CASE, case.owner_agency))
+    )
+    grant = (
+        BreakGlassGrant.objects.filter(user_id=user.pk, case=case, expires_at__gt=now())
+        .order_by("-expires_at")
+        .first()
+    )
+    if grant is not None:
+        relations.add("break_glass")
+        identity = True
+    return CaseAccess(
+        relations=frozenset(relations),
+        identity=identity,
+        edit=edit,
+        break_glass_until=grant.expires_at if grant else None,
+    )
+
+
 def can_edit_case(user: User, case: Case) -> bool:
-    return has_capability(user, Capability.EDIT_CASE, case.owner_agency)
+    return case_access(user, case).edit
+
+
+def require_case_edit(user: User, case: Case) -> None:
+    if not can_edit_case(user, case):
+        raise PermissionDenied("Your role does not allow changing this case.")
 
 
 def access_case_for_edit(user: User, code: str) -> Case:
@@ -49,6 +157,10 @@ def access_case_for_edit(user: User, code: str) -> Case:
     return case
 
 
-def require_case_edit(user: User, case: Case) -> None:
-    if not can_edit_case(user, case):
-        raise PermissionDenied("Your role does not allow changing this case.")
+def access_case_with_identity(user: User, code: str) -> tuple[Case, CaseAccess]:
+    """A case whose person the user may see; a de-identified reach gives 403."""
+    case = access_case(user, code)
+    access = case_access(user, case)
+    if not access.identity:
+        raise PermissionDenied("Your role shows this case without identifying data.")
+    return case, access

@@ -198,11 +198,11 @@ def test_an_empty_note_is_refused(alice, case, text: str):
     assert not AuditEvent.objects.filter(action="note.create").exists()
 
 
-def test_a_note_is_kept_with_its_author_and_audited(bob, case):
-    note = add_note(bob, case, "  Позвонила, договорились о встрече.  ")
+def test_a_note_is_kept_with_its_author_and_audited(carol, case):
+    note = add_note(carol, case, "  Позвонила, договорились о встрече.  ")
     stored = CaseNote.objects.get(pk=note.pk)
     assert (stored.text, stored.author, stored.case) == (
-        "Позвонила, договорились о встрече.", bob, case
+        "Позвонила, договорились о встрече.", carol, case
     )  # fmt: skip
     event = AuditEvent.objects.get(action="note.create")
     assert (event.case_code, event.object_id, event.details) == (
@@ -300,11 +300,11 @@ def test_setting_the_status_a_case_has_changes_nothing(alice, case):
 # Incidents -------------------------------------------------------------------------------
 
 
-def test_an_incident_is_recorded_and_audited(bob, case):
-    incident = add_incident(bob, case, incident_on(clock.today() - DAY, forms=["economic"]))
+def test_an_incident_is_recorded_and_audited(carol, case):
+    incident = add_incident(carol, case, incident_on(clock.today() - DAY, forms=["economic"]))
     stored = Incident.objects.get(pk=incident.pk)
     assert (stored.case, stored.recorded_by, stored.forms_of_violence) == (
-        case, bob, ["economic"]
+        case, carol, ["economic"]
     )  # fmt: skip
     event = AuditEvent.objects.get(action="incident.create")
     assert (event.case_code, event.object_id) == (case.code, str(incident.pk))
@@ -381,7 +381,7 @@ CHANGES: dict[str, Callable[[User, Case], object]] = {
 }
 
 
-@pytest.mark.parametrize("outsider", ["charlie", "dana", "erin"])
+@pytest.mark.parametrize("outsider", ["bob", "charlie", "dana", "erin"])
 @pytest.mark.parametrize("change", list(CHANGES))
 def test_outsiders_may_not_change_a_case(request, case, outsider: str, change: str):
     user = request.getfixturevalue(outsider)
@@ -394,7 +394,7 @@ def test_outsiders_may_not_change_a_case(request, case, outsider: str, change: s
     assert Case.objects.get(pk=case.pk).status == Status.ACTIVE
 
 
-@pytest.mark.parametrize("colleague", ["alice", "bob", "carol"])
+@pytest.mark.parametrize("colleague", ["alice", "carol"])
 @pytest.mark.parametrize("change", list(CHANGES))
 def test_members_of_the_owning_agency_may_change_a_case(request, case, colleague, change):
     CHANGES[change](request.getfixturevalue(colleague), case)
