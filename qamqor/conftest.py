@@ -6,6 +6,7 @@ carol  supervisor, agency A
 charlie case worker, agency B (another region)
 dana   national analyst
 erin   system administrator
+gulnara regional coordinator of agency A's region
 """
 
 import datetime
@@ -114,6 +115,14 @@ def charlie(other_agency: Agency) -> User:
 def dana(region: Region) -> User:
     ministry = make_agency(region, kind="social_protection", name="Ministry")
     return make_user("dana", ministry, role="national_analyst")
+
+
+@pytest.fixture
+def gulnara(region: Region) -> User:
+    """Regional coordinator of alice's region (an akimat): de-identified reach."""
+    return make_user(
+        "gulnara", make_agency(region, kind="akimat", name="Akimat"), role="regional_coordinator"
+    )
 
 
 @pytest.fixture
