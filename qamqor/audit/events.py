@@ -39,3 +39,16 @@ def record(
         path=path,
         details=details,
     )
+
+
+def record_access(
+    actor: Any,
+    action: str,
+    obj: models.Model | None,
+    *,
+    case_code: str = "",
+    **details: Any,
+) -> AuditEvent:
+    """Record a read (a view of a case or person, an export) in a transaction of its own."""
+    with transaction.atomic():
+        return record(actor, action, obj, case_code=case_code, **details)
