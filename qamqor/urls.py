@@ -1,8 +1,11 @@
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from qamqor.accounts.notifications import notification_list
+
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("qamqor.web.urls")),
     path("cases/", include("qamqor.cases.urls")),
+    path("notifications/", notification_list, name="notifications"),
 ]

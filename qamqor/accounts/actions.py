@@ -2,11 +2,12 @@
 
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
+from django.db.models import F
 
 from qamqor.audit.events import record
 from qamqor.clock import now
 
-from .models import Agency, Membership, Role, User
+from .models import Agency, Membership, Notification, Role, User
 
 
 def create_user(
@@ -33,3 +34,48 @@ def create_user(
         record(actor, "user.create", candidate, agency=agency.pk, role=role.code)
         record(actor, "membership.create", membership, agency=agency.pk, role=role.code)
     return candidate
+
+
+def mark_read(actor: User, notification_ids: list[int]) -> None:
+    """Mark the actor's own notifications read. Not audited: it touches no case or person."""
+    if notification_ids:
+        Notification.objects.filter(recipient=actor, pk__in=notification_ids).update(read_at=now())
+
+
+def end_sessions(user: User) -> None:
+    """End every session of `user` at once: the session hash of each no longer matches."""
+    User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+    user.refresh_from_db(fields=["session_epoch"])
+
+
+def deactivate_user(actor: User | None, user: User) -> None:
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(is_active=False)
+        user.is_active = False
+        end_sessions(user)
+        record(actor, "user.deactivate", user)
+
+
+def add_membership(actor: User | None, user: User, agency: Agency, role: Role) -> Membership:
+    """Give `user` a role in `agency`; their sessions restart so the new rights apply cleanly."""
+    with transaction.atomic():
+        membership = Membership.objects.create(
+            user=user, agency=agency, role=role, started_at=now()
+        )
+        end_sessions(user)
+        record(actor, "membership.create", membership, agency=agency.pk, role=role.code)
+    return membership
+
+
+def end_membership(actor: User | None, membership: Membership) -> None:
+    """End a role in an agency; the user's sessions end with it."""
+    with transaction.atomic():
+        Membership.objects.filter(pk=membership.pk, ended_at__isnull=True).update(ended_at=now())
+        end_sessions(membership.user)
+        record(
+            actor,
+            "membership.end",
+            membership,
+            agency=membership.agency_id,
+            role=membership.role.code,
+        )

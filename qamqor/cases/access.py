@@ -164,3 +164,16 @@ def access_case_with_identity(user: User, code: str) -> tuple[Case, CaseAccess]:
     if not access.identity:
         raise PermissionDenied("Your role shows this case without identifying data.")
     return case, access
+
+
+def case_for_break_glass(user: User, code: str) -> Case:
+    """The case a user with `case.break_glass` asks to open outside their scope.
+
+    Only such users reach this lookup; for them a missing code is a plain 404.
+    """
+    if not has_capability(user, Capability.BREAK_GLASS):
+        raise PermissionDenied("Your role does not allow break-glass access.")
+    try:
+        return Case.objects.select_related("owner_agency").get(code=code)
+    except Case.DoesNotExist:
+        raise CaseNotFound() from None

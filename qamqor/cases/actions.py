@@ -1,14 +1,17 @@
 """Changes to cases. Each takes the acting user first, checks permission, validates,
 writes, and records its audit event in the same transaction."""
 
+import datetime
 import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qamqor.accounts.access import has_capability, member_agency_ids
-from qamqor.accounts.models import Agency, Capability, User
+from qamqor.accounts.models import Agency, BreakGlassGrant, Capability, User
+from qamqor.accounts.notifications import agency_supervisors, notify
 from qamqor.audit.events import record
 from qamqor.clock import now, today
 from qamqor.registry.actions import add_document, create_person
@@ -189,3 +192,51 @@ def unassign_worker(actor: User, case: Case, worker: User) -> None:
 
 def _touch(case: Case) -> None:
     Case.objects.filter(pk=case.pk).update(updated_at=now())
+
+
+BREAK_GLASS_HOURS = 24
+BREAK_GLASS_MIN_REASON = 20
+
+
+def break_glass(actor: User, case: Case, reason: str) -> BreakGlassGrant:
+    """Open a case outside the actor's scope for 24 hours, for a stated reason.
+
+    Flagged in the audit log and on the case; the owning agency's supervisors are told.
+    The caller has found the case with access.case_for_break_glass.
+    """
+    if not has_capability(actor, Capability.BREAK_GLASS):
+        raise PermissionDenied(_("Your role does not allow break-glass access."))
+    reason = reason.strip()
+    if len(reason) < BREAK_GLASS_MIN_REASON:
+        raise ValidationError(
+            {
+                "reason": _("Say why in at least %(count)d characters: it is read later.")
+                % {"count": BREAK_GLASS_MIN_REASON}
+            }
+        )
+    granted = now()
+    with transaction.atomic():
+        grant = BreakGlassGrant.objects.create(
+            user=actor,
+            case=case,
+            reason=reason,
+            granted_at=granted,
+            expires_at=granted + datetime.timedelta(hours=BREAK_GLASS_HOURS),
+        )
+        record(
+            actor,
+            "case.break_glass",
+            case,
+            case_code=case.code,
+            flagged=True,
+            expires_at=grant.expires_at.isoformat(),
+        )
+        supervisors = agency_supervisors(case.owner_agency).exclude(pk=actor.pk)
+        notify(
+            supervisors,
+            "break_glass",
+            case_code=case.code,
+            user=actor.username,
+            until=timezone.localtime(grant.expires_at).strftime("%d.%m.%Y %H:%M"),
+        )
+    return grant

@@ -6,6 +6,7 @@ from qamqor.registry.forms import RegionChoiceField
 from qamqor.web.forms import DateInput
 
 from .models import Case, ExploitationType, Grounds, Incident, Status, ViolenceForm
+from .search import CASE_CODE
 
 
 class CaseForm(forms.ModelForm):
@@ -129,3 +130,23 @@ class CaseSearchForm(forms.Form):
         ],
     )
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput())
+
+
+class BreakGlassForm(forms.Form):
+    code = forms.CharField(
+        label=_("case code"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": "ALA-2026-000123"}),
+    )
+    reason = forms.CharField(
+        label=_("why you need this case now"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Read by the owning agency's supervisors and by auditors."),
+    )
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"].strip().upper()
+        if not CASE_CODE.match(code):
+            raise forms.ValidationError(_("A case code looks like ALA-2026-000123."))
+        prefix, year, number = code.split("-")
+        return f"{prefix}-{year}-{int(number):06d}"

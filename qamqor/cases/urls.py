@@ -6,6 +6,7 @@ app_name = "cases"
 urlpatterns = [
     path("", views.case_list, name="list"),
     path("new/", views.intake, name="intake"),
+    path("break-glass/", views.break_glass, name="break_glass"),
     path("<str:code>/", views.case_detail, name="detail"),
     path("<str:code>/person/", views.person_edit, name="person_edit"),
     path("<str:code>/documents/", views.document_add, name="document_add"),

@@ -16,16 +16,26 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 from django_htmx.middleware import HtmxDetails
 
-from qamqor.accounts.access import agencies_where, agency_colleagues
+from qamqor.accounts.access import agencies_where, agency_colleagues, has_capability
 from qamqor.accounts.models import Capability, User
+from qamqor.audit.events import record_access
 from qamqor.clock import today
 from qamqor.registry.actions import add_document, update_person
 from qamqor.registry.forms import DocumentForm, OptionalDocumentForm, PersonForm
 from qamqor.web.forms import add_validation_error
 
 from . import actions
-from .access import access_case, access_case_for_edit, can_edit_case, visible_cases
+from .access import (
+    CaseAccess,
+    access_case,
+    access_case_for_edit,
+    case_access,
+    case_for_break_glass,
+    identity_cases,
+    visible_cases,
+)
 from .forms import (
+    BreakGlassForm,
     CaseForm,
     CaseSearchForm,
     IncidentForm,
@@ -34,7 +44,7 @@ from .forms import (
     StatusForm,
 )
 from .models import Case, CaseNote
-from .search import filter_cases, search_cases
+from .search import CASE_CODE, filter_cases, search_cases
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -57,12 +67,21 @@ def case_list(request: HtmxHttpRequest) -> HttpResponse:
     form = CaseSearchForm(params or None)
     filters = form.cleaned_data if form.is_valid() else {}
     user: User = request.user  # type: ignore[assignment]
-    cases = filter_cases(visible_cases(user), user, filters)
-    cases = search_cases(cases, filters.get("q", ""))
+    query = filters.get("q", "").strip()
+    # Names and IINs are searched only where the user may see who the person is, so a
+    # de-identified reach cannot be used to learn whether someone has a case.
+    reach = identity_cases(user) if query and not CASE_CODE.match(query) else visible_cases(user)
+    cases = search_cases(filter_cases(reach, user, filters), query)
     order = CaseSearchForm.SORTS.get(filters.get("sort") or "-opened", ("-opened_on", "-id"))
     cases = cases.select_related("person", "region").order_by(*order)
     page = Paginator(cases, per_page=settings.PAGE_SIZE).get_page(filters.get("page") or 1)
-    context = {"form": form, "page": page, "today": today(), "searched": bool(filters.get("q"))}
+    context = {
+        "form": form,
+        "page": page,
+        "today": today(),
+        "searched": bool(query),
+        "can_break_glass": has_capability(user, Capability.BREAK_GLASS),
+    }
     template = "cases/_results.html" if request.htmx else "cases/list.html"
     return render(request, template, context)
 
@@ -123,11 +142,26 @@ def _spread_error(error: ValidationError, forms: list[Any]) -> None:
 def case_detail(request: HttpRequest, code: str) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     case = access_case(user, code)
-    return render(request, "cases/detail.html", _case_file_context(user, case))
+    access = case_access(user, case)
+    record_access(user, "case.view", case, case_code=case.code, identity=access.identity)
+    if not access.identity:
+        return render(request, "cases/summary.html", _summary_context(case, access))
+    return render(request, "cases/detail.html", _case_file_context(user, case, access))
 
 
-def _case_file_context(user: User, case: Case, **forms: Any) -> dict[str, Any]:
-    editable = can_edit_case(user, case)
+def _summary_context(case: Case, access: CaseAccess) -> dict[str, Any]:
+    """What a de-identified reach shows: no name, identifier, contact, address or text."""
+    incidents = case.incidents.only(
+        "occurred_on", "date_is_approximate", "region", "forms_of_violence", "exploitation_types"
+    ).select_related("region")
+    return {"case": case, "access": access, "incidents": list(incidents), "today": today()}
+
+
+def _case_file_context(
+    user: User, case: Case, access: CaseAccess | None = None, **forms: Any
+) -> dict[str, Any]:
+    access = access or case_access(user, case)
+    editable = access.edit
     notes = list(
         case.notes.select_related("author").prefetch_related(
             Prefetch("corrections", queryset=CaseNote.objects.only("id", "corrects_id"))
@@ -150,6 +184,8 @@ def _case_file_context(user: User, case: Case, **forms: Any) -> dict[str, Any]:
         "timeline": timeline,
         "assignments": assignments,
         "can_edit": editable,
+        "access": access,
+        "break_glass": list(case.break_glass.select_related("user")[:20]),
         "today": today(),
         "note_form": forms.get("note_form") or NoteForm(),
         "status_form": forms.get("status_form") or StatusForm(initial={"status": case.status}),
@@ -168,6 +204,8 @@ def person_edit(request: HttpRequest, code: str) -> HttpResponseBase:
     user: User = request.user  # type: ignore[assignment]
     case = access_case_for_edit(user, code)
     person = case.person
+    if request.method == "GET":
+        record_access(user, "person.view", person, case_code=case.code)
     form = PersonForm(request.POST or None, instance=person, prefix="person")
     if request.method == "POST" and form.is_valid():
         try:
@@ -303,3 +341,30 @@ def assignment_change(request: HttpRequest, code: str) -> HttpResponseBase:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
     return redirect("cases:detail", code=case.code)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def break_glass(request: HttpRequest) -> HttpResponseBase:
+    """A supervisor opens a case outside their scope, for 24 hours, stating why."""
+    user: User = request.user  # type: ignore[assignment]
+    if not has_capability(user, Capability.BREAK_GLASS):
+        raise PermissionDenied(_("Your role does not allow break-glass access."))
+    form = BreakGlassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        case = case_for_break_glass(user, form.cleaned_data["code"])
+        try:
+            actions.break_glass(user, case, form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.warning(
+                request,
+                _(
+                    "Break-glass access to %(code)s for 24 hours. It is recorded and the "
+                    "owning agency's supervisors are told."
+                )
+                % {"code": case.code},
+            )
+            return redirect("cases:detail", code=case.code)
+    return render(request, "cases/break_glass.html", {"form": form})

@@ -1,0 +1,71 @@
+"""In-application notifications, e-mailed too, never with personal data of a victim."""
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
+
+from qamqor.clock import now
+
+from .actions import mark_read
+from .models import Agency, CaseScope, Notification, User
+
+# Message per kind; parameters are usernames, case codes and times only.
+MESSAGES = {
+    "break_glass": _(
+        "%(user)s opened case %(case_code)s of your agency by break-glass, until %(until)s."
+    ),
+}
+
+
+def message(notification: Notification) -> str:
+    template = MESSAGES.get(notification.kind, "%(kind)s")
+    facts = {"kind": notification.kind, "case_code": notification.case_code}
+    return str(template) % {**facts, **notification.params}
+
+
+def agency_supervisors(agency: Agency) -> QuerySet[User]:
+    return User.objects.filter(
+        is_active=True,
+        memberships__agency=agency,
+        memberships__ended_at__isnull=True,
+        memberships__role__case_scope=CaseScope.AGENCY,
+    ).distinct()
+
+
+def notify(recipients: Iterable[User], kind: str, *, case_code: str = "", **params: str) -> None:
+    """Tell each recipient; call inside the transaction of the change it reports."""
+    recipients = list(recipients)
+    created = now()
+    Notification.objects.bulk_create(
+        Notification(
+            recipient=user, created_at=created, kind=kind, case_code=case_code, params=params
+        )
+        for user in recipients
+    )
+    emails = [user.email for user in recipients if user.email]
+    if emails:
+        probe = Notification(kind=kind, case_code=case_code, params=params)
+        with override(settings.LANGUAGE_CODE):
+            body = message(probe)
+        transaction.on_commit(lambda: send_mail("Qamqor", body, None, emails, fail_silently=True))
+
+
+def unread_count(user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    notifications = list(Notification.objects.filter(recipient=user)[:100])
+    entries = [(n, message(n)) for n in notifications]
+    mark_read(user, [n.pk for n in notifications if n.read_at is None])
+    return render(request, "web/notifications.html", {"entries": entries})

@@ -1,0 +1,42 @@
+"""Deactivating a user or changing their memberships ends all their sessions at once."""
+
+from django.urls import reverse
+
+from qamqor.accounts.actions import add_membership, deactivate_user, end_membership
+from qamqor.accounts.models import Role
+from qamqor.audit.models import AuditEvent
+from qamqor.conftest import signed_in
+
+
+def still_signed_in(client) -> bool:
+    return client.get(reverse("home")).status_code == 200
+
+
+def test_deactivation_ends_every_session(alice, carol):
+    sessions = [signed_in(alice), signed_in(alice)]
+    assert all(still_signed_in(c) for c in sessions)
+    deactivate_user(carol, alice)
+    assert not any(still_signed_in(c) for c in sessions)
+    assert AuditEvent.objects.filter(action="user.deactivate", object_id=str(alice.pk)).exists()
+
+
+def test_ending_a_membership_ends_every_session(alice, carol):
+    client = signed_in(alice)
+    end_membership(carol, alice.memberships.get())
+    assert not still_signed_in(client)
+    event = AuditEvent.objects.get(action="membership.end")
+    assert event.details["role"] == "case_worker"
+
+
+def test_a_new_role_starts_new_sessions(alice, carol, other_agency):
+    client = signed_in(alice)
+    add_membership(carol, alice, other_agency, Role.objects.get(code="supervisor"))
+    assert not still_signed_in(client)
+    assert still_signed_in(signed_in(alice))
+    assert AuditEvent.objects.filter(action="membership.create").exists()
+
+
+def test_other_users_keep_their_sessions(alice, bob, carol):
+    client = signed_in(bob)
+    deactivate_user(carol, alice)
+    assert still_signed_in(client)

@@ -1,0 +1,202 @@
+"""docs/access.md, checked page by page: every URL of the project, every role.
+
+The walk enumerates the URL patterns themselves, so a new page fails this test until it
+is given its row below; a new kind of URL argument fails it until the walk can fill it.
+"""
+
+import datetime
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from qamqor.cases.actions import add_incident, add_note
+from qamqor.cases.models import Incident
+from qamqor.conftest import make_agency, make_user, signed_in
+from qamqor.registry.actions import add_document
+from qamqor.registry.models import IdentityDocument
+
+CAST = ["alice", "bob", "carol", "charlie", "dana", "erin", "gulnara", "olga"]
+# Who may see who the person in the case is (docs/access.md).
+IDENTITY = {"alice", "carol"}
+EDITORS = {"alice", "carol"}
+OPENERS = {"alice", "bob", "carol", "charlie"}
+
+IDENTIFYING = {
+    "surname": "Бекмұхамбетова",
+    "given name": "Сандуғаш",
+    "patronymic": "Ерболқызы",
+    "Latin spelling": "Bekmukhambetova",
+    "IIN": "900101400003",
+    "phone": "+7 701 555 0199",
+    "address": "улица Тестовая, 7",
+    "narrative": "Рассказ о событии для проверки доступа",
+    "note": "Заметка для проверки доступа",
+    "document": "N99887766",
+}
+
+
+def case_page(identity_status: int, de_identified: int, others: int = 404) -> dict[str, int]:
+    statuses = {user: others for user in CAST}
+    statuses.update({user: identity_status for user in IDENTITY})
+    statuses["gulnara"] = de_identified
+    return statuses
+
+
+def everyone(status: int, **exceptions: int) -> dict[str, int]:
+    return {user: exceptions.get(user, status) for user in CAST}
+
+
+# GET status per page and user. POST-only pages answer GET with 405 before anything else.
+MATRIX: dict[str, dict[str, int]] = {
+    "home": everyone(200),
+    "login": everyone(302),
+    "logout": everyone(405),
+    "set_language": everyone(302),
+    "notifications": everyone(200),
+    "cases:list": everyone(200),
+    "cases:intake": {user: 200 if user in OPENERS else 403 for user in CAST},
+    "cases:break_glass": everyone(403, carol=200),
+    "cases:detail": case_page(200, de_identified=200),
+    "cases:person_edit": case_page(200, de_identified=403),
+    "cases:incident_add": case_page(200, de_identified=403),
+    "cases:document_add": everyone(405),
+    "cases:note_add": everyone(405),
+    "cases:status_change": everyone(405),
+    "cases:assignment_change": everyone(405),
+}
+# POST status per page and user for the pages that change a case.
+POSTS: dict[str, dict[str, set[int]]] = {
+    name: {
+        user: {200, 302, 400} if user in EDITORS else {403 if user == "gulnara" else 404}
+        for user in CAST
+    }
+    for name in (
+        "cases:person_edit", "cases:document_add", "cases:incident_add", "cases:note_add",
+        "cases:status_change", "cases:assignment_change",
+    )
+}  # fmt: skip
+
+
+def url_names() -> list[tuple[str, list[str]]]:
+    """Every named URL pattern of the project with the names of its arguments."""
+    found: list[tuple[str, list[str]]] = []
+
+    def walk(patterns, namespace: str) -> None:
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+                walk(entry.url_patterns, inner)
+            elif isinstance(entry, URLPattern):
+                assert entry.name, f"an unnamed URL pattern: {entry.pattern}"
+                found.append((namespace + entry.name, list(entry.pattern.converters)))
+
+    walk(get_resolver().url_patterns, "")
+    return found
+
+
+@pytest.fixture
+def cast(request, alice, bob, carol, charlie, dana, erin, gulnara, region):
+    auditor = make_user("olga", make_agency(region, kind="akimat", name="Audit"), role="auditor")
+    users = {"alice": alice, "bob": bob, "carol": carol, "charlie": charlie, "dana": dana,
+             "erin": erin, "gulnara": gulnara, "olga": auditor}  # fmt: skip
+    return users
+
+
+@pytest.fixture
+def sensitive_case(make_case, alice):
+    case = make_case(
+        surname=IDENTIFYING["surname"],
+        given_name=IDENTIFYING["given name"],
+        patronymic=IDENTIFYING["patronymic"],
+        latin_surname=IDENTIFYING["Latin spelling"],
+        iin=IDENTIFYING["IIN"],
+        birth_year=1990,
+        birth_month=1,
+        birth_day=1,
+        phone=IDENTIFYING["phone"],
+        address=IDENTIFYING["address"],
+    )
+    add_incident(
+        alice,
+        case,
+        Incident(
+            occurred_on=case.opened_on - datetime.timedelta(days=3),
+            narrative=IDENTIFYING["narrative"],
+        ),
+    )
+    add_note(alice, case, IDENTIFYING["note"])
+    add_document(
+        alice, case.person, IdentityDocument(kind="id_card", number=IDENTIFYING["document"])
+    )
+    return case
+
+
+def leaked(body: str) -> list[str]:
+    return [label for label, value in IDENTIFYING.items() if value in body]
+
+
+def test_every_page_is_in_the_matrix():
+    names = {name for name, _args in url_names()}
+    assert names - set(MATRIX) == set(), "pages missing from docs/access.md and MATRIX"
+    assert set(MATRIX) - names == set(), "rows of MATRIX for pages that no longer exist"
+
+
+def test_every_page_for_every_role(cast, sensitive_case):
+    for name, args in url_names():
+        kwargs = {}
+        for arg in args:
+            assert arg == "code", f"{name}: teach this test to fill the argument {arg!r}"
+            kwargs[arg] = sensitive_case.code
+        url = reverse(name, kwargs=kwargs)
+        for username, user in cast.items():
+            response = signed_in(user).get(url)
+            expected = MATRIX[name][username]
+            assert response.status_code == expected, (name, username, response.status_code)
+            body = response.content.decode(errors="replace")
+            if name == "cases:detail" and username in IDENTITY:
+                assert IDENTIFYING["surname"] in body and IDENTIFYING["note"] in body
+            if username not in IDENTITY:
+                assert leaked(body) == [], (name, username, leaked(body))
+
+
+def test_changes_for_every_role(cast, sensitive_case):
+    for name, statuses in POSTS.items():
+        url = reverse(name, kwargs={"code": sensitive_case.code})
+        for username, user in cast.items():
+            response = signed_in(user).post(url, {})
+            assert response.status_code in statuses[username], (
+                name,
+                username,
+                response.status_code,
+            )
+            if username not in IDENTITY:
+                assert leaked(response.content.decode()) == [], (name, username)
+
+
+def test_name_and_iin_search_only_where_identity_is_seen(cast, sensitive_case):
+    for query in (IDENTIFYING["surname"], IDENTIFYING["Latin spelling"], IDENTIFYING["IIN"]):
+        for username, user in cast.items():
+            body = signed_in(user).post(reverse("cases:list"), {"q": query}).content.decode()
+            found = sensitive_case.code in body
+            assert found == (username in IDENTITY), (query, username)
+            # The search box shows back what was typed; nothing else may name the person.
+            assert leaked(body.replace(query, "")) == [] or username in IDENTITY
+
+
+def test_a_de_identified_reach_finds_the_case_by_its_code(cast, sensitive_case):
+    body = (
+        signed_in(cast["gulnara"])
+        .post(reverse("cases:list"), {"q": sensitive_case.code})
+        .content.decode()
+    )
+    assert sensitive_case.code in body and leaked(body) == []
+
+
+def test_the_case_file_shows_identity_to_those_the_matrix_allows(cast, sensitive_case):
+    url = reverse("cases:detail", args=[sensitive_case.code])
+    for username in IDENTITY:
+        body = signed_in(cast[username]).get(url).content.decode()
+        assert set(leaked(body)) == set(IDENTIFYING), username
+    body = signed_in(cast["gulnara"]).get(url).content.decode()
+    assert sensitive_case.code in body and leaked(body) == []
+    assert sensitive_case.age_band in body  # what a de-identified reach shows instead
