@@ -3,6 +3,7 @@
 Set by middleware for the duration of one request; empty for commands and tasks.
 """
 
+import ipaddress
 from collections.abc import Callable
 from contextvars import ContextVar
 
@@ -22,8 +23,23 @@ class AuditContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        token = _request_facts.set((request.META.get("REMOTE_ADDR"), request.path[:300]))
+        token = _request_facts.set((_address(request), _path(request)))
         try:
             return self.get_response(request)
         finally:
             _request_facts.reset(token)
+
+
+def _address(request: HttpRequest) -> str | None:
+    # Only a well-formed address is kept: the column is typed, and the chain hashes it.
+    address = request.META.get("REMOTE_ADDR") or ""
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        return None
+    return address
+
+
+def _path(request: HttpRequest) -> str:
+    # PostgreSQL text cannot hold NUL, which a crafted URL (%00) can put in the path.
+    return request.path.replace("\x00", "\ufffd")[:300]
