@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from qamqor.clock import today
+from qamqor.vault.fields import EncryptedCharField, EncryptedTextField
 
 
 class Grounds(models.TextChoices):
@@ -37,7 +38,7 @@ class Case(models.Model):
     )
     opened_on = models.DateField(_("opened on"))
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
-    closure_reason = models.TextField(_("reason for closure"), blank=True)
+    closure_reason = EncryptedTextField(_("reason for closure"), blank=True)
     owner_agency = models.ForeignKey(
         "accounts.Agency",
         verbose_name=_("owning agency"),
@@ -167,7 +168,7 @@ class Incident(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    locality = models.CharField(_("locality"), max_length=150, blank=True)
+    locality = EncryptedCharField(_("locality"), max_length=150, blank=True)
     forms_of_violence = models.JSONField(_("forms of violence"), default=list, blank=True)
     exploitation_types = models.JSONField(_("types of exploitation"), default=list, blank=True)
     relationship = models.CharField(
@@ -176,8 +177,8 @@ class Incident(models.Model):
         choices=Relationship.choices,
         default=Relationship.UNKNOWN,
     )
-    perpetrator_description = models.TextField(_("perpetrator"), blank=True)
-    narrative = models.TextField(_("what happened"), blank=True)
+    perpetrator_description = EncryptedTextField(_("perpetrator"), blank=True)
+    narrative = EncryptedTextField(_("what happened"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -223,7 +224,7 @@ class CaseNote(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
-    text = models.TextField(_("note"))
+    text = EncryptedTextField(_("note"))
     corrects = models.ForeignKey(
         "self",
         verbose_name=_("corrects"),

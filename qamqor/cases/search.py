@@ -1,4 +1,8 @@
-"""Finding cases: by case code, by IIN, or by any name in any script."""
+"""Finding cases: by case code, by IIN, by document number, or by any name in any script.
+
+IINs and document numbers are found through their blind indexes and names through keyed
+hashes (qamqor.vault): nothing is compared in plaintext, which the database does not hold.
+"""
 
 import re
 from typing import Any
@@ -6,8 +10,10 @@ from typing import Any
 from django.db.models import QuerySet
 
 from qamqor.accounts.models import User
+from qamqor.registry.models import IdentityDocument, Person
 from qamqor.registry.names import name_keys
 from qamqor.registry.search_index import person_ids_with_all
+from qamqor.vault.fields import index_candidates
 
 from .models import Case
 
@@ -25,11 +31,24 @@ def search_cases(cases: QuerySet[Case], query: str) -> QuerySet[Case]:
         return cases.filter(code=f"{prefix}-{year}-{int(number):06d}")
     compact = "".join(query.split())
     if IIN.match(compact):
-        return cases.filter(person__iin=compact)
+        return cases.filter(person__iin_index__in=index_candidates(Person, "iin", compact))
+    if _looks_like_document_number(compact):
+        documents = IdentityDocument.objects.filter(
+            number_index__in=index_candidates(IdentityDocument, "number", compact)
+        )
+        return cases.filter(person_id__in=documents.values("person_id"))
     keys = name_keys(query)
     if not keys:
         return cases.none()
     return cases.filter(person_id__in=person_ids_with_all(keys))
+
+
+def _looks_like_document_number(compact: str) -> bool:
+    """Mostly digits, at least five: an identity card (041234567), a passport (N12345678,
+    AB1234567, 45 06 123456); not a name with a year of birth (Иванова 1990)."""
+    digits = sum(ch.isdigit() for ch in compact)
+    letters = sum(ch.isalpha() for ch in compact)
+    return digits >= 5 and digits >= letters
 
 
 def filter_cases(cases: QuerySet[Case], user: User, filters: dict[str, Any]) -> QuerySet[Case]:

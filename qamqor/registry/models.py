@@ -9,6 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from qamqor.clock import today
+from qamqor.vault.fields import (
+    BlindIndexField,
+    EncryptedCharField,
+    EncryptedEmailField,
+    EncryptedTextField,
+    KeyedHashField,
+)
 
 from .ages import age_band, years_between
 from .iin import parse_iin
@@ -53,14 +60,15 @@ class Language(models.TextChoices):
 
 
 class Person(models.Model):
-    surname = models.CharField(_("surname"), max_length=150, blank=True)
-    given_name = models.CharField(_("given name"), max_length=150, blank=True)
-    patronymic = models.CharField(_("patronymic"), max_length=150, blank=True)
-    latin_surname = models.CharField(_("surname in Latin (passport)"), max_length=150, blank=True)
-    latin_given_name = models.CharField(
+    # Names, identifiers, contacts and whereabouts are encrypted at rest (qamqor.vault).
+    surname = EncryptedCharField(_("surname"), max_length=150, blank=True)
+    given_name = EncryptedCharField(_("given name"), max_length=150, blank=True)
+    patronymic = EncryptedCharField(_("patronymic"), max_length=150, blank=True)
+    latin_surname = EncryptedCharField(_("surname in Latin (passport)"), max_length=150, blank=True)
+    latin_given_name = EncryptedCharField(
         _("given name in Latin (passport)"), max_length=150, blank=True
     )
-    other_names = models.TextField(_("other names and aliases"), blank=True)
+    other_names = EncryptedTextField(_("other names and aliases"), blank=True)
 
     birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
     birth_month = models.PositiveSmallIntegerField(_("month of birth"), null=True, blank=True)
@@ -74,12 +82,14 @@ class Person(models.Model):
     )
     citizenship = CountryField(_("citizenship"), multiple=True, blank=True)
     stateless = models.BooleanField(_("stateless"), default=False)
-    iin = models.CharField(_("IIN"), max_length=12, blank=True, db_index=True)
+    iin = EncryptedCharField(_("IIN"), max_length=12, blank=True)
+    # Found by IIN through the keyed hash: see vault.fields.index_candidates.
+    iin_index = BlindIndexField(source="iin")
     languages = models.JSONField(_("languages"), default=list, blank=True)
 
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
-    email = models.EmailField(_("e-mail"), blank=True)
-    other_contact = models.CharField(_("other contact"), max_length=200, blank=True)
+    phone = EncryptedCharField(_("phone"), max_length=40, blank=True)
+    email = EncryptedEmailField(_("e-mail"), blank=True)
+    other_contact = EncryptedCharField(_("other contact"), max_length=200, blank=True)
     region = models.ForeignKey(
         "accounts.Region",
         verbose_name=_("region of residence"),
@@ -88,13 +98,13 @@ class Person(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    locality = models.CharField(_("locality"), max_length=150, blank=True)
-    address = models.CharField(_("address"), max_length=300, blank=True)
+    locality = EncryptedCharField(_("locality"), max_length=150, blank=True)
+    address = EncryptedCharField(_("address"), max_length=300, blank=True)
 
     disability = models.CharField(
         _("disability"), max_length=10, choices=Disability.choices, default=Disability.UNKNOWN
     )
-    disability_notes = models.CharField(_("disability details"), max_length=300, blank=True)
+    disability_notes = EncryptedCharField(_("disability details"), max_length=300, blank=True)
     accompanying_children = models.PositiveSmallIntegerField(_("accompanying children"), default=0)
 
     created_at = models.DateTimeField()
@@ -243,7 +253,8 @@ class DocumentKind(models.TextChoices):
 class IdentityDocument(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("document"), max_length=20, choices=DocumentKind.choices)
-    number = models.CharField(_("number"), max_length=40)
+    number = EncryptedCharField(_("number"), max_length=40)
+    number_index = BlindIndexField(source="number")
     issuing_country = CountryField(_("issued by"), blank=True)
     expires_on = models.DateField(_("valid until"), null=True, blank=True)
     is_held_by_person = models.BooleanField(
@@ -257,10 +268,16 @@ class IdentityDocument(models.Model):
 
 
 class NameKey(models.Model):
-    """One search key of one of a person's names (see registry.names)."""
+    """One search key of one of a person's names (see registry.names), as a keyed hash.
+
+    The table tells a reader which persons share a name word and how common each word
+    is, never the word itself (docs/encryption.md).
+    """
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_keys")
-    key = models.CharField(max_length=64)
+    key = KeyedHashField(
+        max_length=64, rebuild="qamqor.registry.search_index.rebuild_name_keys", owner="person"
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["key", "person"], name="unique_name_key")]

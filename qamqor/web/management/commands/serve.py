@@ -4,7 +4,8 @@ import os
 from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
@@ -18,6 +19,14 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from gunicorn.app.wsgiapp import run
 
+        from qamqor.vault.keycheck import verify_at_startup
+
+        # Each worker checks again (wsgi.py); checking here first gives one clear message
+        # instead of a traceback per worker.
+        try:
+            verify_at_startup()
+        except ImproperlyConfigured as exc:
+            raise CommandError(str(exc)) from None
         self.stdout.write(f"Qamqor on http://{options['bind']}/  (Ctrl+C stops it)")
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qamqor.settings")
         argv = [
