@@ -3,6 +3,7 @@
 The README lists them all; nothing here should need editing to deploy.
 """
 
+import datetime
 import os
 import secrets
 import sys
@@ -77,6 +78,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
     "django_countries",
     "qamqor.web",
     "qamqor.vault",
@@ -90,17 +93,24 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "qamqor.audit.request_context.AuditContextMiddleware",
+    # After messages and htmx: they tell the user why, and answer htmx requests in kind.
+    "qamqor.accounts.middleware.SessionLimitsMiddleware",
+    "qamqor.accounts.middleware.SecondFactorMiddleware",
     "qamqor.web.middleware.NoStoreMiddleware",
+    # Last, as axes asks: it turns a request flagged as locked out into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "qamqor.urls"
@@ -124,6 +134,19 @@ TEMPLATES = [
 ]
 
 AUTH_USER_MODEL = "accounts.User"
+# AxesBackend first: it refuses a locked-out user or address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Argon2 hashes new passwords; the others only verify older hashes, which are
+# rehashed with Argon2 at the next successful sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -161,7 +184,11 @@ WHITENOISE_AUTOREFRESH = DEBUG
 SESSION_COOKIE_NAME = "qamqor_session"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 12 * 60 * 60
+# A session ends 12 hours after sign-in, or after 30 minutes without a request
+# (qamqor.accounts.middleware, on qamqor.clock); the cookie lives no longer either.
+SESSION_ABSOLUTE_LIMIT = datetime.timedelta(hours=12)
+SESSION_IDLE_LIMIT = datetime.timedelta(minutes=30)
+SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_LIMIT.total_seconds())
 CSRF_COOKIE_HTTPONLY = True
 # QAMQOR_HTTPS=1 in production, behind TLS; the embedded demo serves plain HTTP on loopback.
 HTTPS = env_bool("HTTPS")
@@ -172,10 +199,46 @@ SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
+BEHIND_PROXY = env_bool("BEHIND_PROXY")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Every script and style comes from the package as a file: nothing inline, nothing
+# from elsewhere (base.html turns off the style element htmx would otherwise insert).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
+
+# Second factor (django-otp): the issuer names the entry in the authenticator app.
+OTP_TOTP_ISSUER = env("OTP_ISSUER", "Qamqor")
+
+# Lock-out (django-axes): 5 failed sign-ins lock the user name, and separately the
+# address, for 15 minutes (measured on qamqor.clock). A successful sign-in clears the
+# user's own failures only (qamqor.accounts.lockout), so signing in to one account
+# does not wipe the failures an address piled up against others.
+AXES_FAILURE_LIMIT = 5
+LOCKOUT_PERIOD = datetime.timedelta(minutes=15)
+AXES_COOLOFF_TIME = "qamqor.accounts.lockout.cool_off"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = False
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_CLIENT_IP_CALLABLE = "qamqor.accounts.lockout.client_address"
+AXES_LOCKOUT_CALLABLE = "qamqor.accounts.lockout.lockout_response"
+# The audit log records sign-ins; a second, unaudited log of them is not kept.
+AXES_DISABLE_ACCESS_LOG = True
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 

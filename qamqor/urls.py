@@ -6,6 +6,7 @@ from qamqor.accounts.notifications import notification_list
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("qamqor.web.urls")),
+    path("account/", include("qamqor.accounts.urls")),
     path("cases/", include("qamqor.cases.urls")),
     path("notifications/", notification_list, name="notifications"),
 ]

@@ -4,11 +4,15 @@ import datetime
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 
-from qamqor.accounts.access import active_memberships
+from qamqor.accounts.access import active_memberships, needs_second_factor
+from qamqor.accounts.lockout import clear_failures
 from qamqor.accounts.models import User
+from qamqor.accounts.reauth import mark_authenticated
+from qamqor.accounts.views import second_factor_step
 from qamqor.cases.access import visible_cases
 from qamqor.cases.models import CLOSED_STATUSES
 from qamqor.clock import today
@@ -41,8 +45,20 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 class LoginView(auth_views.LoginView):
+    """The password step. Django gives the session a new id here; a user whose role
+    needs a second factor goes on to it (or to setting it up) before anything else."""
+
     template_name = "web/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        user: User = form.get_user()
+        response = super().form_valid(form)
+        clear_failures(user.get_username())
+        if needs_second_factor(user):
+            return HttpResponseRedirect(second_factor_step(user, self.get_success_url()))
+        mark_authenticated(self.request)
+        return response
 
 
 class LogoutView(auth_views.LogoutView):

@@ -1,3 +1,3 @@
-from .browser import browser, page
+from .browser import browser, csp_violations, page
 
-__all__ = ["browser", "page"]
+__all__ = ["browser", "csp_violations", "page"]

@@ -53,6 +53,10 @@ MATRIX: dict[str, dict[str, int]] = {
     "logout": everyone(405),
     "set_language": everyone(302),
     "notifications": everyone(200),
+    # Signed in with the second factor given: its pages send the user on.
+    "accounts:second_factor": everyone(302),
+    "accounts:enrol": everyone(302),
+    "accounts:reauthenticate": everyone(200),
     "cases:list": everyone(200),
     "cases:intake": {user: 200 if user in OPENERS else 403 for user in CAST},
     "cases:break_glass": everyone(403, carol=200),

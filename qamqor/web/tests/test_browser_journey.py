@@ -1,8 +1,15 @@
-"""The whole intake journey in a real browser: sign in, register, find, note."""
+"""The whole intake journey in a real browser: sign in, register, find, note.
+
+The browser also enforces the Content-Security-Policy: any inline script or style, or
+asset from elsewhere, would be refused and reported on its console, which must stay
+free of such reports.
+"""
 
 import re
 
 import pytest
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
 from qamqor.conftest import PASSWORD
@@ -13,10 +20,20 @@ pytestmark = [
 ]
 
 
-def test_register_find_by_code_and_any_spelling_then_add_note(page: Page, live_server, alice):
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label(re.compile("Имя пользователя|Username")).fill("alice")
+def sign_in_with_password(page: Page, base_url: str, username: str) -> None:
+    page.goto(f"{base_url}/login/")
+    page.get_by_label(re.compile("Имя пользователя|Username")).fill(username)
     page.get_by_label(re.compile("Пароль|Password")).fill(PASSWORD)
+    page.locator("form.stack button[type=submit]").click()
+
+
+def test_register_find_by_code_and_any_spelling_then_add_note(
+    page: Page, csp_violations: list[str], live_server, alice
+):
+    device = TOTPDevice.objects.create(user=alice, name="phone", confirmed=True)
+    sign_in_with_password(page, live_server.url, "alice")
+    expect(page).to_have_url(re.compile("/account/second-factor/"))
+    page.locator("input[name=code]").fill(f"{totp(device.bin_key):06d}")
     page.locator("form.stack button[type=submit]").click()
     expect(page.locator("h1")).to_contain_text("alice")
 
@@ -49,3 +66,21 @@ def test_register_find_by_code_and_any_spelling_then_add_note(page: Page, live_s
     expect(page.locator("#note-form textarea[name=text]")).to_have_value("")
     page.reload()
     expect(page.locator("#timeline")).to_contain_text("Первичная консультация проведена.")
+    assert csp_violations == []
+
+
+def test_set_up_the_second_factor_from_the_qr_page(
+    page: Page, csp_violations: list[str], live_server, carol
+):
+    sign_in_with_password(page, live_server.url, "carol")
+    expect(page).to_have_url(re.compile("/account/second-factor/setup/"))
+    expect(page.locator("figure svg path")).to_have_count(1)
+    secret = page.locator("#secret").inner_text().replace(" ", "")
+    device = TOTPDevice.objects.get(user=carol, confirmed=False)
+    assert secret in device.config_url
+    page.locator("input[name=code]").fill(f"{totp(device.bin_key):06d}")
+    page.locator("form.stack button[type=submit]").click()
+    expect(page.locator("ol.recovery-codes li")).to_have_count(10)
+    page.locator("main a.button.primary").click()
+    expect(page.locator("h1")).to_contain_text("carol")
+    assert csp_violations == []

@@ -5,7 +5,9 @@ import re
 
 from django.test import Client
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from qamqor.accounts.two_factor import current_code
 from qamqor.cases.models import Case
 from qamqor.clock import today
 from qamqor.conftest import PASSWORD, signed_in
@@ -17,13 +19,24 @@ def test_pages_need_sign_in():
     assert response["Location"].startswith(reverse("login"))
 
 
-def test_sign_in_and_out(alice):
+def test_sign_in_with_second_factor_and_out(alice):
+    device = TOTPDevice.objects.create(user=alice, name="phone", confirmed=True)
     client = Client()
     response = client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('accounts:second_factor')}?next=%2F"
+    response = client.post(response["Location"], {"code": current_code(device), "next": "/"})
     assert response.status_code == 302 and response["Location"] == reverse("home")
     assert client.get(reverse("home")).status_code == 200
     client.post(reverse("logout"))
     assert client.get(reverse("home")).status_code == 302
+
+
+def test_sign_in_without_second_factor_for_a_role_that_sees_no_one(dana):
+    client = Client()
+    response = client.post(reverse("login"), {"username": "dana", "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+    assert client.get(reverse("home")).status_code == 200
 
 
 def test_wrong_password_is_refused(alice):

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError
 
-from qamqor.demo import generator
+from qamqor.demo import generator, second_factor
 
 
 def positive_int(text: str) -> int:
@@ -65,6 +65,7 @@ class Command(BaseCommand):
             summary = None
         if summary is None:
             self.stdout.write("The demo data set is loaded already; nothing was changed.")
+            self._give_second_factors()
         else:
             seconds = time.monotonic() - started
             grounds = ", ".join(
@@ -77,6 +78,7 @@ class Command(BaseCommand):
                     f"({grounds}), {summary.incidents} incidents, {summary.notes} notes."
                 )
             )
+            self._give_second_factors()
         self._print_logins()
 
     def _progress(self, done: int, total: int) -> None:
@@ -105,3 +107,14 @@ class Command(BaseCommand):
             "police-chief.<city>, social2.<city>, ...)."
         )
         self.stdout.write(f"Password of every demo user: {generator.DEMO_PASSWORD}")
+        self.stdout.write(
+            "Second factor: run `qamqor demo-code USERNAME` for the current code "
+            "(roles that see who the persons are sign in with one)."
+        )
+
+    def _give_second_factors(self) -> None:
+        # Also when the set was loaded by an older version, whose users have none yet.
+        seed = second_factor.loaded_seed()
+        given = second_factor.give_demo_devices(seed) if seed is not None else 0
+        if given:
+            self.stdout.write(f"Gave {given} demo users the demo second factor.")
