@@ -6,6 +6,7 @@ of the database, so someone who can write to the database but not read the key c
 forge an event or re-link the chain around a change.
 """
 
+import contextlib
 import datetime
 import functools
 import hmac
@@ -46,7 +47,12 @@ _TEST_KEY = b"qamqor-test-suite-audit-key-not-a-secret"
 
 @functools.cache
 def audit_key() -> bytes:
-    """The chain key: QAMQOR_AUDIT_KEY, else <DATA_DIR>/audit_key, generated once."""
+    """The chain key: QAMQOR_AUDIT_KEY, else the key file <DATA_DIR>/audit_key.
+
+    The file is generated on first use for the embedded database only. With a server
+    database (QAMQOR_DATABASE_URL) several application servers write to one chain, and a
+    key made up by each of them would break it; there the key must be configured.
+    """
     configured = os.environ.get(KEY_ENV, "")
     if configured:
         if len(configured) < MIN_KEY_LENGTH:
@@ -56,23 +62,44 @@ def audit_key() -> bytes:
         return configured.encode()
     if getattr(settings, "TESTING", False):
         return _TEST_KEY
-    return _read_or_create_key_file(Path(settings.DATA_DIR) / KEY_FILE)
+    path = Path(settings.DATA_DIR) / KEY_FILE
+    if not path.exists():
+        if os.environ.get("QAMQOR_DATABASE_URL", "").strip():
+            raise ImproperlyConfigured(
+                f"no audit key: set {KEY_ENV} (at least {MIN_KEY_LENGTH} random characters, "
+                f"the same on every application server) or put it in {path}; keep a copy "
+                "apart from the database backups"
+            )
+        _create_key_file(path)
+    return _read_key_file(path)
 
 
-def _read_or_create_key_file(path: Path) -> bytes:
+def _create_key_file(path: Path) -> None:
+    """Write a new key file readable by its owner only, unless another process just did.
+
+    The key is written to a private temporary file first and linked into place, so a
+    process starting at the same moment reads either no file or the whole of it.
+    """
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        # O_EXCL: of two processes starting at once, one creates the key, the other reads it.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        pass
-    else:
         with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_urlsafe(48))
+            handle.write(secrets.token_urlsafe(48) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        # If another process linked its key first, that key is the key.
+        with contextlib.suppress(FileExistsError):
+            os.link(temporary, path)
+    finally:
+        temporary.unlink()
+
+
+def _read_key_file(path: Path) -> bytes:
     key = path.read_text().strip()
     if len(key) < MIN_KEY_LENGTH:
         raise ImproperlyConfigured(
             f"the audit key in {path} is shorter than {MIN_KEY_LENGTH} characters; "
-            "restore it from the backup (a new key cannot verify the events already written)"
+            "restore it from the backup (another key cannot verify the events written)"
         )
     return key.encode()
 

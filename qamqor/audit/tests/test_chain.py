@@ -239,6 +239,7 @@ def fresh_key(settings, tmp_path, monkeypatch):
     settings.TESTING = False
     settings.DATA_DIR = tmp_path
     monkeypatch.delenv(chain.KEY_ENV, raising=False)
+    monkeypatch.delenv("QAMQOR_DATABASE_URL", raising=False)
     chain.audit_key.cache_clear()
     yield tmp_path
     chain.audit_key.cache_clear()
@@ -260,6 +261,16 @@ def test_the_key_from_the_environment_wins_and_must_be_long(fresh_key, monkeypat
     monkeypatch.setenv(chain.KEY_ENV, "short")
     with pytest.raises(ImproperlyConfigured):
         chain.audit_key()
+
+
+def test_with_a_server_database_the_key_is_never_made_up(fresh_key, monkeypatch):
+    """Application servers each making up a key would break one chain between them."""
+    monkeypatch.setenv("QAMQOR_DATABASE_URL", "postgres://db.example/qamqor")
+    with pytest.raises(ImproperlyConfigured, match="QAMQOR_AUDIT_KEY"):
+        chain.audit_key()
+    assert not (fresh_key / chain.KEY_FILE).exists()
+    (fresh_key / chain.KEY_FILE).write_text("s" * 48 + "\n")
+    assert chain.audit_key() == b"s" * 48
 
 
 def test_another_key_does_not_verify_the_chain(fresh_key, monkeypatch):
