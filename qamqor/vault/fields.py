@@ -51,7 +51,7 @@ class NotUnderKey(Lookup):
 
 class _EmptyOnlyExact(Exact):
     def get_prep_lookup(self) -> Any:
-        if self.rhs != "":
+        if self.rhs not in ("", None):  # None becomes IS NULL
             identity = getattr(self.lhs.output_field, "identity", "an encrypted field")
             raise FieldError(
                 f"{identity} is encrypted: it can be compared with '' only; look values up "
