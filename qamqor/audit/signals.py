@@ -12,7 +12,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db import transaction
 from django.http import HttpRequest
 
-from .events import append_event, record_access
+from .events import append_event
 
 LOGIN = "auth.login"
 LOGIN_FAILED = "auth.login_failed"
@@ -33,29 +33,34 @@ def connect() -> None:
 
 
 def on_logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
-    record_access(user, LOGIN, user)
+    _record(LOGIN, user, user.get_username())
 
 
 def on_logged_out(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     if user is not None:  # signing out without a session still sends the signal
-        record_access(user, LOGOUT, user)
+        _record(LOGOUT, user, user.get_username())
 
 
 def on_login_failed(
     sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
 ) -> None:
     # Django has masked the password in `credentials` already; only the username is kept.
-    _record_claim(LOGIN_FAILED, credentials.get(get_user_model().USERNAME_FIELD))
+    _record(LOGIN_FAILED, None, credentials.get(get_user_model().USERNAME_FIELD))
 
 
 def on_locked_out(
     sender: Any, request: HttpRequest | None = None, username: str | None = None, **kwargs: Any
 ) -> None:
-    _record_claim(LOCKED_OUT, username)
+    _record(LOCKED_OUT, None, username)
 
 
-def _record_claim(action: str, username: Any) -> None:
-    """An event about a username someone typed, which may belong to nobody."""
+def _record(action: str, user: Any, username: Any) -> None:
+    """An event about a user, or about a username someone typed that may be nobody's.
+
+    Neither a change nor a look at data: not `record` (no change's transaction to join)
+    nor `record_access` (which marks reads, the stuff of a case's access history).
+    """
+    # Typed by a stranger: PostgreSQL text cannot hold NUL.
     claimed = str(username or "").replace("\x00", "")
     with transaction.atomic():
-        append_event(actor=None, actor_username=claimed, action=action, details={})
+        append_event(actor=user, actor_username=claimed, action=action, obj=user, details={})

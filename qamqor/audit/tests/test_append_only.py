@@ -67,7 +67,9 @@ def test_triggers_can_be_reinstalled_after_being_dropped():
     refused(lambda: raw("DELETE FROM audit_auditevent"))
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback restores the reference data of the migrations after the flush, and
+# keeps content types from being made again with other ids under later such tests.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_transactional_test_can_write_events_and_be_flushed_afterwards():
     """Its flush (DELETE / TRUNCATE) passes thanks to audit.testing; the next test below
     finds the triggers back in place."""
@@ -75,7 +77,7 @@ def test_a_transactional_test_can_write_events_and_be_flushed_afterwards():
     assert verify_chain().intact
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_after_a_flush_the_triggers_are_back_and_the_chain_starts_afresh():
     assert not AuditEvent.objects.exists()
     events = write_events(1)

@@ -26,6 +26,7 @@ def test_a_sign_in_is_recorded_with_address_and_page(dana):
     assert (event.actor, event.actor_username) == (dana, "dana")
     assert (event.ip_address, event.path) == ("10.20.30.40", reverse("login"))
     assert event.object_type == "accounts.user" and event.object_id == str(dana.pk)
+    assert not event.read  # not a look at data: no case's access history shows it
 
 
 def test_a_failed_sign_in_keeps_the_username_tried_and_never_the_password(alice):
