@@ -31,8 +31,12 @@ class AuditContextMiddleware:
 
 
 def _address(request: HttpRequest) -> str | None:
+    # The client as the lock-out counts it (behind the proxy, the address the proxy
+    # saw), so that the log and the lock-outs name the same address.
+    from qamqor.accounts.lockout import client_address
+
     # Only a well-formed address is kept: the column is typed, and the chain hashes it.
-    address = request.META.get("REMOTE_ADDR") or ""
+    address = client_address(request) or ""
     try:
         ipaddress.ip_address(address)
     except ValueError:

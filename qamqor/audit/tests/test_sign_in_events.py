@@ -64,3 +64,15 @@ def test_a_lock_out_is_recorded(alice):
     assert locked.count() == 1
     assert locked.get().actor_username == "alice" and locked.get().ip_address == "127.0.0.1"
     assert verify_chain().intact
+
+
+def test_behind_the_proxy_the_address_is_the_one_the_proxy_saw(dana, settings):
+    settings.BEHIND_PROXY = True
+    client = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 192.0.2.7")
+    sign_in(client, "dana", PASSWORD)
+    assert AuditEvent.objects.get(action="auth.login").ip_address == "192.0.2.7"
+
+
+def test_a_malformed_address_is_left_out(dana):
+    sign_in(Client(REMOTE_ADDR="not-an-address"), "dana", PASSWORD)
+    assert AuditEvent.objects.get(action="auth.login").ip_address is None
