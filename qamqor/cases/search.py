@@ -61,3 +61,16 @@ def filter_cases(cases: QuerySet[Case], user: User, filters: dict[str, Any]) -> 
     if filters.get("mine"):
         cases = cases.filter(assignments__user=user)
     return cases
+
+
+# What a list row shows (web/_case_rows.html): no encrypted field is read, so listing
+# a page decrypts nothing.
+LIST_FIELDS = (
+    "code", "status", "grounds", "opened_on", "updated_at", "region__name_kk", "region__name_ru",
+    "region__name_en", "person__sex", "person__birth_year", "person__birth_month",
+    "person__birth_day", "person__age_estimate", "person__age_estimated_on",
+)  # fmt: skip
+
+
+def for_listing(cases: QuerySet[Case]) -> QuerySet[Case]:
+    return cases.select_related("person", "region").only(*LIST_FIELDS)

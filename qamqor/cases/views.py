@@ -44,7 +44,7 @@ from .forms import (
     StatusForm,
 )
 from .models import Case, CaseNote
-from .search import CASE_CODE, filter_cases, search_cases
+from .search import CASE_CODE, filter_cases, for_listing, search_cases
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -73,7 +73,7 @@ def case_list(request: HtmxHttpRequest) -> HttpResponse:
     reach = identity_cases(user) if query and not CASE_CODE.match(query) else visible_cases(user)
     cases = search_cases(filter_cases(reach, user, filters), query)
     order = CaseSearchForm.SORTS.get(filters.get("sort") or "-opened", ("-opened_on", "-id"))
-    cases = cases.select_related("person", "region").order_by(*order)
+    cases = for_listing(cases).order_by(*order)
     page = Paginator(cases, per_page=settings.PAGE_SIZE).get_page(filters.get("page") or 1)
     context = {
         "form": form,
