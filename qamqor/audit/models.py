@@ -34,7 +34,12 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["sequence"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        # Declared here rather than as db_index: on SQLite, altering a field remakes the
+        # table and loses its triggers; adding an index does not.
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["actor_username"], name="audit_event_actor_username"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.sequence} {self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action}"

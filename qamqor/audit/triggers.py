@@ -4,6 +4,10 @@ Installed by migration 0005 and lifted only around the test suite's table flush
 (testing.py). They stop the application, and anyone holding its database role, from
 changing or removing events through the ORM or raw SQL; a database superuser can still
 drop them, which docs/audit.md discusses along with the privileges to set in production.
+
+On SQLite, a migration that alters a column of the audit table rebuilds the table, and
+the rebuilt table has no triggers: such a migration must call install_triggers again
+(the append-only tests fail until it does).
 """
 
 from django.db.backends.base.base import BaseDatabaseWrapper

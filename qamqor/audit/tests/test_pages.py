@@ -36,10 +36,12 @@ def auditor(region):
 
 def auditor_client(user, reauthenticated: bool = True) -> Client:
     client = signed_in(user)
+    session = client.session
     if reauthenticated:
-        session = client.session
         session[AUTHENTICATED_AT_KEY] = clock.now().timestamp()
-        session.save()
+    else:
+        session.pop(AUTHENTICATED_AT_KEY, None)
+    session.save()
     return client
 
 

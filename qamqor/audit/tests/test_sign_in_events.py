@@ -73,6 +73,15 @@ def test_behind_the_proxy_the_address_is_the_one_the_proxy_saw(dana, settings):
     assert AuditEvent.objects.get(action="auth.login").ip_address == "192.0.2.7"
 
 
-def test_a_malformed_address_is_left_out(dana):
-    sign_in(Client(REMOTE_ADDR="not-an-address"), "dana", PASSWORD)
-    assert AuditEvent.objects.get(action="auth.login").ip_address is None
+def test_a_malformed_address_or_a_nul_in_the_path_is_kept_out_of_the_facts():
+    """The address column is typed and PostgreSQL text holds no NUL: an event must be
+    writable whatever the request carried."""
+    from django.test import RequestFactory
+
+    from qamqor.audit.request_context import AuditContextMiddleware, current_request_facts
+
+    seen = []
+    middleware = AuditContextMiddleware(lambda request: seen.append(current_request_facts()))
+    middleware(RequestFactory().get("/cases/a%00b/", REMOTE_ADDR="not-an-address"))
+    assert seen == [(None, "/cases/a\ufffdb/")]
+    assert current_request_facts() == (None, "")
