@@ -39,10 +39,16 @@ def _default_language() -> Iterator[None]:
     translation.activate(settings.LANGUAGE_CODE)
 
 
-def signed_in(user: User, language: str = "en") -> Client:
-    """A test client signed in as `user`, second factor verified as at a real sign-in."""
+def signed_in(user: User, language: str = "en", *, reauthenticated: bool = True) -> Client:
+    """A test client signed in as `user`, second factor verified as at a real sign-in.
+
+    `reauthenticated=False` gives a session whose sign-in is older than the 5 minutes
+    within which grave acts (exports, break-glass) go ahead without a new prompt.
+    """
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from qamqor.accounts.reauth import AUTHENTICATED_AT_KEY
 
     client = Client(HTTP_ACCEPT_LANGUAGE=language)
     client.force_login(user)
@@ -51,6 +57,9 @@ def signed_in(user: User, language: str = "en") -> Client:
     )
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    # Password and code were just given, as at sign-in: grave acts need no new prompt.
+    if reauthenticated:
+        session[AUTHENTICATED_AT_KEY] = now().timestamp()
     session.save()
     return client
 

@@ -18,7 +18,9 @@ from django_htmx.middleware import HtmxDetails
 
 from qamqor.accounts.access import agencies_where, agency_colleagues, has_capability
 from qamqor.accounts.models import Capability, User
+from qamqor.accounts.reauth import require_recent_authentication
 from qamqor.audit.events import record_access
+from qamqor.audit.history import case_access_history
 from qamqor.clock import today
 from qamqor.registry.actions import add_document, update_person
 from qamqor.registry.forms import DocumentForm, OptionalDocumentForm, PersonForm
@@ -186,6 +188,8 @@ def _case_file_context(
         "can_edit": editable,
         "access": access,
         "break_glass": list(case.break_glass.select_related("user")[:20]),
+        # The agency's supervisors see who looked at the case (docs/access.md).
+        "access_history": case_access_history(case) if "agency" in access.relations else None,
         "today": today(),
         "note_form": forms.get("note_form") or NoteForm(),
         "status_form": forms.get("status_form") or StatusForm(initial={"status": case.status}),
@@ -350,6 +354,11 @@ def break_glass(request: HttpRequest) -> HttpResponseBase:
     user: User = request.user  # type: ignore[assignment]
     if not has_capability(user, Capability.BREAK_GLASS):
         raise PermissionDenied(_("Your role does not allow break-glass access."))
+    return _break_glass(request, user)
+
+
+@require_recent_authentication
+def _break_glass(request: HttpRequest, user: User) -> HttpResponseBase:
     form = BreakGlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         case = case_for_break_glass(user, form.cleaned_data["code"])

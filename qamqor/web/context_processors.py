@@ -3,7 +3,9 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from qamqor.accounts.access import needs_second_factor
 from qamqor.accounts.notifications import unread_count
+from qamqor.accounts.two_factor import is_verified
 
 
 def qamqor(request: HttpRequest) -> dict[str, Any]:
@@ -11,4 +13,6 @@ def qamqor(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         context["unread_notifications"] = unread_count(user)
+        # Between password and code the menu would only lead back to the code page.
+        context["second_factor_pending"] = needs_second_factor(user) and not is_verified(user)
     return context

@@ -26,13 +26,13 @@ def test_a_fresh_sign_in_counts_for_5_minutes(alice, frozen_clock: FrozenClock):
 
 
 def test_a_post_comes_back_as_a_get_of_the_same_page(alice):
-    client = signed_in(alice)
+    client = signed_in(alice, reauthenticated=False)
     response = client.post("/grave-act/?page=2", {"reason": "x"})
     assert response["Location"] == f"{REAUTHENTICATE}?next=%2Fgrave-act%2F"
 
 
 def test_an_htmx_request_is_sent_to_re_authenticate_as_a_whole_page(alice):
-    response = signed_in(alice).post("/grave-act/", HTTP_HX_REQUEST="true")
+    response = signed_in(alice, reauthenticated=False).post("/grave-act/", HTTP_HX_REQUEST="true")
     assert response["HX-Redirect"].startswith(REAUTHENTICATE)
 
 
@@ -78,7 +78,7 @@ def test_a_password_alone_does_not_do_for_a_user_with_a_second_factor(alice, fro
 
 
 def test_a_user_without_a_second_factor_confirms_with_the_password(dana):
-    client = signed_in(dana)
+    client = signed_in(dana, reauthenticated=False)
     # signed_in() gives every user a test authenticator; dana's role needs none.
     dana.totpdevice_set.all().delete()
     response = client.post(REAUTHENTICATE, {"password": PASSWORD, "next": "/grave-act/"})
@@ -87,7 +87,7 @@ def test_a_user_without_a_second_factor_confirms_with_the_password(dana):
 
 
 def test_five_wrong_passwords_lock_out_and_sign_out(alice):
-    client = signed_in(alice)
+    client = signed_in(alice, reauthenticated=False)
     for _ in range(4):
         client.post(REAUTHENTICATE, {"password": "wrong password", "code": "123456"})
     response = client.post(REAUTHENTICATE, {"password": "wrong password", "code": "123456"})

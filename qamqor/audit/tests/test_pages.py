@@ -35,14 +35,7 @@ def auditor(region):
 
 
 def auditor_client(user, reauthenticated: bool = True) -> Client:
-    client = signed_in(user)
-    session = client.session
-    if reauthenticated:
-        session[AUTHENTICATED_AT_KEY] = clock.now().timestamp()
-    else:
-        session.pop(AUTHENTICATED_AT_KEY, None)
-    session.save()
-    return client
+    return signed_in(user, reauthenticated=reauthenticated)
 
 
 def event_at(when: datetime.datetime, actor, action: str, case_code: str = "", **details):
