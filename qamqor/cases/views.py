@@ -358,7 +358,7 @@ def break_glass(request: HttpRequest) -> HttpResponseBase:
 
 
 @require_recent_authentication
-def _break_glass(request: HttpRequest, user: User) -> HttpResponseBase:
+def _break_glass(request: HttpRequest, user: User) -> HttpResponse:
     form = BreakGlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         case = case_for_break_glass(user, form.cleaned_data["code"])
