@@ -79,3 +79,18 @@ def end_membership(actor: User | None, membership: Membership) -> None:
             agency=membership.agency_id,
             role=membership.role.code,
         )
+
+
+def reset_second_factor(actor: User | None, user: User) -> None:
+    """Remove a user's authenticators and recovery codes (a lost phone) and end their sessions.
+
+    At the next sign-in they set up a new authenticator after the password.
+    """
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        end_sessions(user)
+        record(actor, "otp.reset", user)
