@@ -9,4 +9,5 @@ urlpatterns = [
     path("account/", include("qamqor.accounts.urls")),
     path("cases/", include("qamqor.cases.urls")),
     path("notifications/", notification_list, name="notifications"),
+    path("audit/", include("qamqor.audit.urls")),
 ]

@@ -4,6 +4,7 @@ settings.py names these functions in the AXES_* settings.
 """
 
 import datetime
+import ipaddress
 from typing import Any
 
 from axes.handlers.proxy import AxesProxyHandler
@@ -34,12 +35,17 @@ def client_address(request: HttpRequest) -> str | None:
     right-most X-Forwarded-For entry, the one the proxy itself appended (entries to its
     left come from the client and can be forged).
     """
+    address = request.META.get("REMOTE_ADDR")
     if settings.BEHIND_PROXY:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
         if hops:
-            return hops[-1]
-    return request.META.get("REMOTE_ADDR")
+            address = hops[-1]
+    # A malformed header must not reach the database as an address (a 500 at sign-in).
+    try:
+        return str(ipaddress.ip_address(address or ""))
+    except ValueError:
+        return None
 
 
 def lockout_response(

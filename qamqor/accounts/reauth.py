@@ -13,7 +13,7 @@ from functools import wraps
 from typing import Any, TypeVar, cast
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import reverse
 
 from qamqor import clock
@@ -23,7 +23,7 @@ from .middleware import redirect_for, return_path, with_next
 AUTHENTICATED_AT_KEY = "qamqor_authenticated_at"
 RECENT = datetime.timedelta(minutes=5)
 
-View = TypeVar("View", bound=Callable[..., HttpResponse])
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 
 def mark_authenticated(request: HttpRequest) -> None:
@@ -41,7 +41,7 @@ def authenticated_recently(request: HttpRequest) -> bool:
 
 def require_recent_authentication(view: View) -> View:
     @wraps(view)
-    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(return_path(request))
         if authenticated_recently(request):

@@ -68,8 +68,7 @@ def export_csv(request: HttpRequest) -> HttpResponseBase:
     return _export_csv(request)
 
 
-# The decorator's type admits HttpResponse only, not the streaming kind returned here.
-@require_recent_authentication  # type: ignore[type-var]
+@require_recent_authentication
 def _export_csv(request: HttpRequest) -> HttpResponseBase:
     form = AuditFilterForm(request.GET)
     if not form.is_valid():

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from qamqor.accounts.access import needs_second_factor
 from qamqor.accounts.notifications import unread_count
 from qamqor.accounts.two_factor import is_verified
+from qamqor.audit.access import can_read_audit
 
 
 def qamqor(request: HttpRequest) -> dict[str, Any]:
@@ -15,4 +16,5 @@ def qamqor(request: HttpRequest) -> dict[str, Any]:
         context["unread_notifications"] = unread_count(user)
         # Between password and code the menu would only lead back to the code page.
         context["second_factor_pending"] = needs_second_factor(user) and not is_verified(user)
+        context["can_read_audit"] = can_read_audit(user)
     return context

@@ -14,7 +14,11 @@ from django.core.management.base import BaseCommand, CommandError
 
 
 def catalogues() -> list[Path]:
-    return sorted(Path(settings.LOCALE_PATHS[0]).glob("*/LC_MESSAGES/*.po"))
+    """The project's catalogue and those of apps that keep their own (qamqor/<app>/locale)."""
+    project = Path(settings.LOCALE_PATHS[0])
+    return sorted(
+        [*project.glob("*/LC_MESSAGES/*.po"), *project.parent.glob("*/locale/*/LC_MESSAGES/*.po")]
+    )
 
 
 def compile_catalogue(po_path: Path) -> bytes:
