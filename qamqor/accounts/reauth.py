@@ -13,7 +13,7 @@ from functools import wraps
 from typing import Any, TypeVar, cast
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponseBase
 from django.urls import reverse
 
 from qamqor import clock
