@@ -64,8 +64,10 @@ def _scope_filters(user: User) -> tuple[Q, Q]:
             with_identity |= reach
         else:
             de_identified |= reach
-    if user.is_authenticated and user.is_active:
-        with_identity |= Q(Exists(_live_break_glass(user)))
+    grants = live_break_glass(user)
+    if grants:
+        # Ids, not a subquery: the usual list then keeps its plain, indexed condition.
+        with_identity |= Q(pk__in=list(grants))
     return with_identity, de_identified
 
 
@@ -73,10 +75,17 @@ def _assignment(user: User) -> QuerySet[CaseAssignment]:
     return CaseAssignment.objects.filter(case_id=OuterRef("pk"), user_id=user.pk)
 
 
-def _live_break_glass(user: User) -> QuerySet[BreakGlassGrant]:
-    return BreakGlassGrant.objects.filter(
-        case_id=OuterRef("pk"), user_id=user.pk, expires_at__gt=now()
-    )
+def live_break_glass(user: User) -> dict[int, datetime]:
+    """Case id -> end of the user's break-glass grants in force, read once per request."""
+    cached: dict[int, datetime] | None = getattr(user, "_qamqor_break_glass", None)
+    if cached is None:
+        cached = {}
+        if user.is_authenticated and user.is_active:
+            grants = BreakGlassGrant.objects.filter(user_id=user.pk, expires_at__gt=now())
+            for case_id, expires_at in grants.values_list("case_id", "expires_at"):
+                cached[case_id] = max(expires_at, cached.get(case_id, expires_at))
+        user._qamqor_break_glass = cached  # type: ignore[attr-defined]
+    return cached
 
 
 def visible_cases(user: User) -> QuerySet[Case]:
@@ -125,19 +134,15 @@ def case_access(user: User, case: Case) -> CaseAccess:
         and identity
         and (has_capability(user, Capability.EDIT_CASE, case.owner_agency))
     )
-    grant = (
-        BreakGlassGrant.objects.filter(user_id=user.pk, case=case, expires_at__gt=now())
-        .order_by("-expires_at")
-        .first()
-    )
-    if grant is not None:
+    break_glass_until = live_break_glass(user).get(case.pk)
+    if break_glass_until is not None:
         relations.add("break_glass")
         identity = True
     return CaseAccess(
         relations=frozenset(relations),
         identity=identity,
         edit=edit,
-        break_glass_until=grant.expires_at if grant else None,
+        break_glass_until=break_glass_until,
     )
 
 

@@ -231,6 +231,8 @@ def break_glass(actor: User, case: Case, reason: str) -> BreakGlassGrant:
             flagged=True,
             expires_at=grant.expires_at.isoformat(),
         )
+        # The actor's cached grants (cases.access.live_break_glass) are stale now.
+        actor.__dict__.pop("_qamqor_break_glass", None)
         supervisors = agency_supervisors(case.owner_agency).exclude(pk=actor.pk)
         notify(
             supervisors,
