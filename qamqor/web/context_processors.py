@@ -3,7 +3,8 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-from qamqor.accounts.access import needs_second_factor
+from qamqor.accounts.access import has_capability, needs_second_factor
+from qamqor.accounts.models import Capability
 from qamqor.accounts.notifications import unread_count
 from qamqor.accounts.two_factor import is_verified
 from qamqor.audit.access import can_read_audit
@@ -17,4 +18,5 @@ def qamqor(request: HttpRequest) -> dict[str, Any]:
         # Between password and code the menu would only lead back to the code page.
         context["second_factor_pending"] = needs_second_factor(user) and not is_verified(user)
         context["can_read_audit"] = can_read_audit(user)
+        context["can_open_cases"] = has_capability(user, Capability.OPEN_CASE)
     return context
