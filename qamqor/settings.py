@@ -12,6 +12,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from qamqor.keyfiles import create_private_file
+
 BASE_DIR = Path(__file__).resolve().parent
 
 
@@ -36,9 +38,7 @@ DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
 def _read_or_create_secret(path: Path) -> str:
     """A secret generated once into the data directory, readable by its owner only."""
     if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_urlsafe(50))
+        create_private_file(path, secrets.token_urlsafe(50))
     return path.read_text().strip()
 
 

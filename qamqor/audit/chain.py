@@ -6,7 +6,6 @@ of the database, so someone who can write to the database but not read the key c
 forge an event or re-link the chain around a change.
 """
 
-import contextlib
 import datetime
 import functools
 import hmac
@@ -20,6 +19,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+from qamqor.keyfiles import create_private_file
 
 GENESIS = "0" * 64
 KEY_ENV = "QAMQOR_AUDIT_KEY"
@@ -70,28 +71,8 @@ def audit_key() -> bytes:
                 f"the same on every application server) or put it in {path}; keep a copy "
                 "apart from the database backups"
             )
-        _create_key_file(path)
+        create_private_file(path, secrets.token_urlsafe(48) + "\n")
     return _read_key_file(path)
-
-
-def _create_key_file(path: Path) -> None:
-    """Write a new key file readable by its owner only, unless another process just did.
-
-    The key is written to a private temporary file first and linked into place, so a
-    process starting at the same moment reads either no file or the whole of it.
-    """
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_urlsafe(48) + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        # If another process linked its key first, that key is the key.
-        with contextlib.suppress(FileExistsError):
-            os.link(temporary, path)
-    finally:
-        temporary.unlink()
 
 
 def _read_key_file(path: Path) -> bytes:

@@ -18,7 +18,6 @@ one machine would make the data unreadable on the next one.
 
 import base64
 import binascii
-import contextlib
 import hashlib
 import os
 import secrets
@@ -33,6 +32,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+from qamqor.keyfiles import create_private_file
 
 KEY_BYTES = 32
 KEYS_VARIABLE = "QAMQOR_ENCRYPTION_KEYS"
@@ -141,26 +142,6 @@ def read_key_file(path: Path) -> Keyring:
     return Keyring.from_text([line for line in lines if line], str(path), path)
 
 
-def _create_key_file(path: Path) -> None:
-    """Write a new key file, readable by its owner only, unless one exists already.
-
-    The key goes to a private temporary file first and is linked into place, so a
-    process starting at the same moment reads either no file or the whole of it.
-    """
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(_KEY_FILE_HEADER + new_key_text() + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        # When another process made it first, its key is the key.
-        with contextlib.suppress(FileExistsError):
-            os.link(temporary, path)
-    finally:
-        temporary.unlink()
-
-
 def load_keyring(environ: Mapping[str, str], data_dir: Path) -> Keyring:
     """The keyring the environment configures (see the module's documentation)."""
     listed = environ.get(KEYS_VARIABLE, "").strip()
@@ -184,7 +165,7 @@ def load_keyring(environ: Mapping[str, str], data_dir: Path) -> Keyring:
             "the database was encrypted with. For a new installation make one with "
             "`qamqor new-encryption-key`, and keep a copy apart from the database backups."
         )
-    _create_key_file(default_file)
+    create_private_file(default_file, _KEY_FILE_HEADER + new_key_text() + "\n")
     return read_key_file(default_file)
 
 
