@@ -50,6 +50,7 @@ class Capability(models.TextChoices):
     BREAK_GLASS = "case.break_glass", _("Open a case outside scope in an emergency, with a reason")
     VIEW_STATISTICS = "stats.view", _("View aggregate statistics")
     MANAGE_USERS = "users.manage", _("Manage the agency's users")
+    MANAGE_ALL_USERS = "users.manage_all", _("Manage the users of every agency")
     MANAGE_REFERENCE_DATA = "reference.manage", _("Manage reference data")
     VIEW_AUDIT = "audit.view", _("Read the audit log")
 
