@@ -10,4 +10,5 @@ urlpatterns = [
     path("cases/", include("qamqor.cases.urls")),
     path("notifications/", notification_list, name="notifications"),
     path("audit/", include("qamqor.audit.urls")),
+    path("staff/", include("qamqor.accounts.staff_urls")),
 ]

@@ -3,7 +3,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-from qamqor.accounts.access import has_capability, needs_second_factor
+from qamqor.accounts.access import can_manage_users, has_capability, needs_second_factor
 from qamqor.accounts.models import Capability
 from qamqor.accounts.notifications import unread_count
 from qamqor.accounts.two_factor import is_verified
@@ -19,4 +19,5 @@ def qamqor(request: HttpRequest) -> dict[str, Any]:
         context["second_factor_pending"] = needs_second_factor(user) and not is_verified(user)
         context["can_read_audit"] = can_read_audit(user)
         context["can_open_cases"] = has_capability(user, Capability.OPEN_CASE)
+        context["can_manage_staff"] = can_manage_users(user)
     return context

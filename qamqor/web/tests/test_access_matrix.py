@@ -15,11 +15,17 @@ from qamqor.conftest import make_agency, make_user, signed_in
 from qamqor.registry.actions import add_document
 from qamqor.registry.models import IdentityDocument
 
-CAST = ["alice", "bob", "carol", "charlie", "dana", "erin", "gulnara", "olga"]
+CAST = ["alice", "bob", "carol", "charlie", "dana", "erin", "gulnara", "olga", "asel"]
 # Who may see who the person in the case is (docs/access.md).
 IDENTITY = {"alice", "carol"}
 EDITORS = {"alice", "carol"}
 OPENERS = {"alice", "bob", "carol", "charlie"}
+# Who manages alice's account: the system administrator and her agency's administrator.
+ALICES_MANAGERS = {"erin", "asel"}
+STAFF_PAGES = [
+    "staff:list", "staff:create", "staff:detail", "staff:add_role", "staff:end_membership",
+    "staff:deactivate", "staff:reset_second_factor",
+]  # fmt: skip
 
 IDENTIFYING = {
     "surname": "Бекмұхамбетова",
@@ -70,6 +76,9 @@ MATRIX: dict[str, dict[str, int]] = {
     # The audit log is the auditor's alone; to anyone else it does not exist.
     "audit:list": everyone(404, olga=200),
     "audit:export": everyone(404, olga=200),
+    # Staff pages, with alice as the member: to anyone who manages no one they do not
+    # exist. The change pages answer a GET with their confirmation or form.
+    **{name: everyone(404, erin=200, asel=200) for name in STAFF_PAGES},
 }
 # POST status per page and user for the pages that change a case.
 POSTS: dict[str, dict[str, set[int]]] = {
@@ -102,11 +111,21 @@ def url_names() -> list[tuple[str, list[str]]]:
 
 
 @pytest.fixture
-def cast(request, alice, bob, carol, charlie, dana, erin, gulnara, region):
+def cast(request, alice, bob, carol, charlie, dana, erin, gulnara, region, agency):
     auditor = make_user("olga", make_agency(region, kind="akimat", name="Audit"), role="auditor")
+    agency_admin = make_user("asel", agency, role="agency_admin")
     users = {"alice": alice, "bob": bob, "carol": carol, "charlie": charlie, "dana": dana,
-             "erin": erin, "gulnara": gulnara, "olga": auditor}  # fmt: skip
+             "erin": erin, "gulnara": gulnara, "olga": auditor, "asel": agency_admin}  # fmt: skip
     return users
+
+
+def url_arguments(member, case) -> dict[str, object]:
+    """What the walk fills each kind of URL argument with."""
+    return {
+        "code": case.code,
+        "user_id": member.pk,
+        "membership_id": member.memberships.get().pk,
+    }
 
 
 @pytest.fixture
@@ -154,11 +173,12 @@ def test_every_page_is_in_the_matrix():
 
 
 def test_every_page_for_every_role(cast, sensitive_case):
+    fillers = url_arguments(cast["alice"], sensitive_case)
     for name, args in url_names():
         kwargs = {}
         for arg in args:
-            assert arg == "code", f"{name}: teach this test to fill the argument {arg!r}"
-            kwargs[arg] = sensitive_case.code
+            assert arg in fillers, f"{name}: teach this test to fill the argument {arg!r}"
+            kwargs[arg] = fillers[arg]
         url = reverse(name, kwargs=kwargs)
         for username, user in cast.items():
             response = signed_in(user).get(url)
@@ -169,6 +189,8 @@ def test_every_page_for_every_role(cast, sensitive_case):
                 assert IDENTIFYING["surname"] in body and IDENTIFYING["note"] in body
             if username not in IDENTITY:
                 assert leaked(body) == [], (name, username, leaked(body))
+            if name.startswith("staff:"):
+                assert sensitive_case.code not in body, (name, username)
 
 
 def test_changes_for_every_role(cast, sensitive_case):
@@ -212,3 +234,28 @@ def test_the_case_file_shows_identity_to_those_the_matrix_allows(cast, sensitive
     body = signed_in(cast["gulnara"]).get(url).content.decode()
     assert sensitive_case.code in body and leaked(body) == []
     assert sensitive_case.age_band in body  # what a de-identified reach shows instead
+
+
+def test_staff_changes_by_anyone_who_manages_no_one(cast, sensitive_case):
+    alice = cast["alice"]
+    fillers = url_arguments(alice, sensitive_case)
+    arguments = dict(url_names())
+    changes = [name for name in STAFF_PAGES if name not in ("staff:list", "staff:detail")]
+    for name in changes:
+        url = reverse(name, kwargs={arg: fillers[arg] for arg in arguments[name]})
+        for username, user in cast.items():
+            if username not in ALICES_MANAGERS:
+                assert signed_in(user).post(url, {}).status_code == 404, (name, username)
+    alice.refresh_from_db()
+    assert alice.is_active and alice.memberships.get().ended_at is None
+
+
+def test_an_agency_administrator_manages_only_the_users_of_their_agency(cast, sensitive_case):
+    charlie = cast["charlie"]
+    fillers = url_arguments(charlie, sensitive_case)
+    for name, args in url_names():
+        if "user_id" not in args:
+            continue
+        url = reverse(name, kwargs={arg: fillers[arg] for arg in args})
+        assert signed_in(cast["asel"]).get(url).status_code == 404, name
+        assert signed_in(cast["erin"]).get(url).status_code == 200, name
