@@ -136,7 +136,7 @@ def grantable_roles(user: User, agency: Agency | None) -> QuerySet[Role]:
     return Role.objects.filter(pk__in=[r.pk for r in Role.objects.all() if _agency_grantable(r)])
 
 
-def _may_give(user: User, role: Role, agency: Agency) -> bool:
+def may_give_role(user: User, role: Role, agency: Agency) -> bool:
     """grantable_roles() for one role, without a query per role."""
     if not manages_agency(user, agency):
         return False
@@ -168,7 +168,7 @@ def staff_reach(user: User, member: User) -> StaffReach:
     )
     shown = [m for m in memberships if manages_agency(user, m.agency)]
     current = [m for m in memberships if m.ended_at is None and m.agency.is_active]
-    whole = all(_may_give(user, m.role, m.agency) for m in current)
+    whole = all(may_give_role(user, m.role, m.agency) for m in current)
     beyond = _("%(username)s also holds roles you do not manage; ask a system administrator.")
     beyond %= {"username": member.username}
 
@@ -188,17 +188,17 @@ def staff_reach(user: User, member: User) -> StaffReach:
 
     return StaffReach(
         memberships=shown,
-        end_refusals={m.pk: r for m in shown if (r := _end_refusal(user, m)) is not None},
+        end_refusals={m.pk: r for m in shown if (r := end_refusal(user, m)) is not None},
         deactivate_refusal=deactivate_refusal,
         reset_refusal=None if whole else beyond,
         add_role_refusal=add_role_refusal,
     )
 
 
-def _end_refusal(user: User, membership: Membership) -> str | None:
+def end_refusal(user: User, membership: Membership) -> str | None:
     if membership.ended_at is not None:
         return _("This role has ended already.")
-    if not _may_give(user, membership.role, membership.agency):
+    if not may_give_role(user, membership.role, membership.agency):
         return _("Only a system administrator can end this role.")
     if membership.user_id == user.pk and _is_managing(membership.role):
         own_managing = [m for m in active_memberships(user) if _is_managing(m.role)]
