@@ -15,6 +15,7 @@ from qamqor.accounts.reauth import mark_authenticated
 from qamqor.accounts.views import second_factor_step
 from qamqor.cases.access import visible_cases
 from qamqor.cases.models import CLOSED_STATUSES
+from qamqor.cases.search import for_listing
 from qamqor.clock import today
 
 NEW_CASE_DAYS = 14
@@ -24,7 +25,7 @@ HOME_LIST_LENGTH = 10
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    cases = visible_cases(user).select_related("person", "region")
+    cases = for_listing(visible_cases(user))
     my_open = (
         cases.filter(assignments__user=user)
         .exclude(status__in=CLOSED_STATUSES)
