@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "qamqor.registry",
     "qamqor.services",
     "qamqor.cases",
+    "qamqor.assessments",
+    "qamqor.protection",
     "qamqor.demo",
 ]
 

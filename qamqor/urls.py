@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("qamqor.web.urls")),
     path("account/", include("qamqor.accounts.urls")),
     path("cases/", include("qamqor.cases.urls")),
+    path("cases/", include("qamqor.protection.urls")),
     path("notifications/", notification_list, name="notifications"),
     path("audit/", include("qamqor.audit.urls")),
     path("staff/", include("qamqor.accounts.staff_urls")),

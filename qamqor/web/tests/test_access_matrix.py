@@ -73,6 +73,10 @@ MATRIX: dict[str, dict[str, int]] = {
     "cases:note_add": everyone(405),
     "cases:status_change": everyone(405),
     "cases:assignment_change": everyone(405),
+    "protection:page": case_page(200, de_identified=403),
+    "protection:measure_add": everyone(405),
+    "protection:breach_add": everyone(405),
+    "protection:safety_plan_save": everyone(405),
     # The audit log is the auditor's alone; to anyone else it does not exist.
     "audit:list": everyone(404, olga=200),
     "audit:export": everyone(404, olga=200),
@@ -89,6 +93,7 @@ POSTS: dict[str, dict[str, set[int]]] = {
     for name in (
         "cases:person_edit", "cases:document_add", "cases:incident_add", "cases:note_add",
         "cases:status_change", "cases:assignment_change",
+        "protection:measure_add", "protection:breach_add", "protection:safety_plan_save",
     )
 }  # fmt: skip
 
