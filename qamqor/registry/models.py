@@ -255,7 +255,7 @@ class IdentityDocument(models.Model):
     kind = models.CharField(_("document"), max_length=20, choices=DocumentKind.choices)
     number = EncryptedCharField(_("number"), max_length=40)
     number_index = BlindIndexField(source="number")
-    issuing_country = CountryField(_("issued by"), blank=True)
+    issuing_country = CountryField(_("issuing country"), blank=True)
     expires_on = models.DateField(_("valid until"), null=True, blank=True)
     is_held_by_person = models.BooleanField(
         _("the person holds it"),
