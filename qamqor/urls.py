@@ -7,6 +7,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("qamqor.web.urls")),
     path("account/", include("qamqor.accounts.urls")),
+    path("cases/", include("qamqor.assessments.urls")),
     path("cases/", include("qamqor.cases.urls")),
     path("cases/", include("qamqor.protection.urls")),
     path("notifications/", notification_list, name="notifications"),

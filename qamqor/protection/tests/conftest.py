@@ -1,8 +1,9 @@
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from qamqor.accounts.models import User
 from qamqor.cases.models import Case
@@ -39,3 +40,10 @@ def measure_in(alice: User, frozen_today: Any) -> Callable[..., ProtectionMeasur
         return add_measure(alice, case, ProtectionMeasure(**values))
 
     return build
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """These tests read messages in English; the interface default is Russian."""
+    with translation.override("en"):
+        yield

@@ -9,6 +9,8 @@ import datetime
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from qamqor.assessments.actions import start_assessment
+from qamqor.assessments.models import instrument_in_force
 from qamqor.cases.actions import add_incident, add_note
 from qamqor.cases.models import Incident
 from qamqor.conftest import make_agency, make_user, signed_in
@@ -77,6 +79,14 @@ MATRIX: dict[str, dict[str, int]] = {
     "protection:measure_add": everyone(405),
     "protection:breach_add": everyone(405),
     "protection:safety_plan_save": everyone(405),
+    "assessments:page": case_page(200, de_identified=403),
+    "assessments:detail": case_page(200, de_identified=403),
+    "assessments:start": everyone(405),
+    "assessments:trafficking_decision": everyone(405),
+    "assessments:eligibility_decision": everyone(405),
+    "assessments:answers_save": everyone(405),
+    "assessments:complete": everyone(405),
+    "assessments:supersede": everyone(405),
     # The audit log is the auditor's alone; to anyone else it does not exist.
     "audit:list": everyone(404, olga=200),
     "audit:export": everyone(404, olga=200),
@@ -94,6 +104,9 @@ POSTS: dict[str, dict[str, set[int]]] = {
         "cases:person_edit", "cases:document_add", "cases:incident_add", "cases:note_add",
         "cases:status_change", "cases:assignment_change",
         "protection:measure_add", "protection:breach_add", "protection:safety_plan_save",
+        "assessments:start", "assessments:trafficking_decision",
+        "assessments:eligibility_decision", "assessments:answers_save",
+        "assessments:complete", "assessments:supersede",
     )
 }  # fmt: skip
 
@@ -130,6 +143,7 @@ def url_arguments(member, case) -> dict[str, object]:
         "code": case.code,
         "user_id": member.pk,
         "membership_id": member.memberships.get().pk,
+        "assessment_id": case.assessments.get().pk,
     }
 
 
@@ -159,6 +173,7 @@ def sensitive_case(make_case, alice):
     add_document(
         alice, case.person, IdentityDocument(kind="id_card", number=IDENTIFYING["document"])
     )
+    start_assessment(alice, case, instrument_in_force("dv-risk"))
     return case
 
 
@@ -199,8 +214,10 @@ def test_every_page_for_every_role(cast, sensitive_case):
 
 
 def test_changes_for_every_role(cast, sensitive_case):
+    fillers = url_arguments(cast["alice"], sensitive_case)
+    arguments = dict(url_names())
     for name, statuses in POSTS.items():
-        url = reverse(name, kwargs={"code": sensitive_case.code})
+        url = reverse(name, kwargs={arg: fillers[arg] for arg in arguments[name]})
         for username, user in cast.items():
             response = signed_in(user).post(url, {})
             assert response.status_code in statuses[username], (
