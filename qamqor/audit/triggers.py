@@ -10,6 +10,7 @@ the rebuilt table has no triggers: such a migration must call install_triggers a
 (the append-only tests fail until it does).
 """
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 TABLE = "audit_auditevent"
@@ -80,7 +81,7 @@ def _statements(connection: BaseDatabaseWrapper) -> tuple[list[str], list[str]]:
         return _STATEMENTS[connection.vendor]
     except KeyError:
         # Failing loudly beats running with an audit log that can be quietly rewritten.
-        raise NotImplementedError(
+        raise ImproperlyConfigured(
             f"append-only audit triggers are written for SQLite and PostgreSQL, "
             f"not {connection.vendor}"
         ) from None
