@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "qamqor.cases",
     "qamqor.assessments",
     "qamqor.protection",
+    "qamqor.facilities",
     "qamqor.demo",
 ]
 

@@ -87,6 +87,12 @@ MATRIX: dict[str, dict[str, int]] = {
     "assessments:answers_save": everyone(405),
     "assessments:complete": everyone(405),
     "assessments:supersede": everyone(405),
+    "facilities:placement": case_page(200, de_identified=403),
+    "facilities:admit": everyone(405),
+    "facilities:discharge": everyone(405),
+    "facilities:transfer": everyone(405),
+    # Find a place is for those who place people; to anyone else it does not exist.
+    "facilities:free": {user: 200 if user in OPENERS else 404 for user in CAST},
     # The audit log is the auditor's alone; to anyone else it does not exist.
     "audit:list": everyone(404, olga=200),
     "audit:export": everyone(404, olga=200),
@@ -107,6 +113,7 @@ POSTS: dict[str, dict[str, set[int]]] = {
         "assessments:start", "assessments:trafficking_decision",
         "assessments:eligibility_decision", "assessments:answers_save",
         "assessments:complete", "assessments:supersede",
+        "facilities:admit", "facilities:discharge", "facilities:transfer",
     )
 }  # fmt: skip
 
