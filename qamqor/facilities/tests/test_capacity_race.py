@@ -9,6 +9,7 @@ import threading
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import translation
 
 from qamqor.facilities.actions import admit
 from qamqor.facilities.models import Placement
@@ -24,12 +25,15 @@ if connection.vendor == "postgresql":
         outcomes: list[str] = []
 
         def place(case):
+            # A thread starts in the default language; the refusal is read in English.
             try:
-                start.wait()
-                admit(alice, case, shelter, "women", TODAY)
-                outcomes.append("admitted")
-            except ValidationError as refusal:
-                outcomes.append(" ".join(refusal.messages))
+                with translation.override("en"):
+                    start.wait()
+                    try:
+                        admit(alice, case, shelter, "women", TODAY)
+                        outcomes.append("admitted")
+                    except ValidationError as refusal:
+                        outcomes.append(" ".join(refusal.messages))
             finally:
                 connection.close()  # each thread opened a connection of its own
 
