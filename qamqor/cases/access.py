@@ -155,11 +155,18 @@ def require_case_edit(user: User, case: Case) -> None:
         raise PermissionDenied("Your role does not allow changing this case.")
 
 
+def access_case_to_change(user: User, code: str) -> tuple[Case, CaseAccess]:
+    """A case the user may change, with their reach worked out once (403 if read only)."""
+    case = access_case(user, code)
+    access = case_access(user, case)
+    if not access.edit:
+        raise PermissionDenied("Your role does not allow changing this case.")
+    return case, access
+
+
 def access_case_for_edit(user: User, code: str) -> Case:
     """A case the user may change; one they may only see gives 403, not 404."""
-    case = access_case(user, code)
-    require_case_edit(user, case)
-    return case
+    return access_case_to_change(user, code)[0]
 
 
 def access_case_with_identity(user: User, code: str) -> tuple[Case, CaseAccess]:

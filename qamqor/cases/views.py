@@ -31,6 +31,7 @@ from .access import (
     CaseAccess,
     access_case,
     access_case_for_edit,
+    access_case_to_change,
     case_access,
     case_for_break_glass,
     identity_cases,
@@ -159,10 +160,7 @@ def _summary_context(case: Case, access: CaseAccess) -> dict[str, Any]:
     return {"case": case, "access": access, "incidents": list(incidents), "today": today()}
 
 
-def _case_file_context(
-    user: User, case: Case, access: CaseAccess | None = None, **forms: Any
-) -> dict[str, Any]:
-    access = access or case_access(user, case)
+def _case_file_context(user: User, case: Case, access: CaseAccess, **forms: Any) -> dict[str, Any]:
     editable = access.edit
     notes = list(
         case.notes.select_related("author").prefetch_related(
@@ -274,7 +272,7 @@ def incident_add(request: HttpRequest, code: str) -> HttpResponseBase:
 @require_POST
 def note_add(request: HtmxHttpRequest, code: str) -> HttpResponseBase:
     user: User = request.user  # type: ignore[assignment]
-    case = access_case_for_edit(user, code)
+    case, access = access_case_to_change(user, code)
     form = NoteForm(request.POST)
     if form.is_valid():
         corrects = None
@@ -295,15 +293,17 @@ def note_add(request: HtmxHttpRequest, code: str) -> HttpResponseBase:
                 add_validation_error(form, error)
             else:
                 if request.htmx:
-                    return render(request, "cases/_note_added.html", _case_file_context(user, case))
+                    return render(
+                        request, "cases/_note_added.html", _case_file_context(user, case, access)
+                    )
                 messages.success(request, _("Note added."))
                 return redirect("cases:detail", code=case.code)
     if request.htmx:
         # htmx swaps only successful responses: send the form back with its errors, in place.
-        context = _case_file_context(user, case, note_form=form)
+        context = _case_file_context(user, case, access, note_form=form)
         response = render(request, "cases/_note_form.html", context)
         return reswap(retarget(response, "#note-form"), "outerHTML")
-    context = _case_file_context(user, case, note_form=form)
+    context = _case_file_context(user, case, access, note_form=form)
     return render(request, "cases/detail.html", context, status=400)
 
 
@@ -311,7 +311,7 @@ def note_add(request: HtmxHttpRequest, code: str) -> HttpResponseBase:
 @require_POST
 def status_change(request: HttpRequest, code: str) -> HttpResponseBase:
     user: User = request.user  # type: ignore[assignment]
-    case = access_case_for_edit(user, code)
+    case, access = access_case_to_change(user, code)
     form = StatusForm(request.POST)
     if form.is_valid():
         try:
@@ -325,7 +325,7 @@ def status_change(request: HttpRequest, code: str) -> HttpResponseBase:
                 request, _("Status changed to %(status)s.") % {"status": case.get_status_display()}
             )
             return redirect("cases:detail", code=case.code)
-    context = _case_file_context(user, case, status_form=form)
+    context = _case_file_context(user, case, access, status_form=form)
     return render(request, "cases/detail.html", context, status=400)
 
 

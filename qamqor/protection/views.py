@@ -15,9 +15,8 @@ from qamqor.accounts.models import User
 from qamqor.audit.events import record_access
 from qamqor.cases.access import (
     CaseAccess,
-    access_case_for_edit,
+    access_case_to_change,
     access_case_with_identity,
-    case_access,
 )
 from qamqor.cases.models import Case
 from qamqor.clock import today
@@ -100,8 +99,8 @@ def _render_page(
 
 def _edit(request: HttpRequest, code: str) -> tuple[User, Case, CaseAccess]:
     user: User = request.user  # type: ignore[assignment]
-    case = access_case_for_edit(user, code)  # editing needs identity (cases.access)
-    return user, case, case_access(user, case)
+    case, access = access_case_to_change(user, code)
+    return user, case, access
 
 
 @login_required
