@@ -65,6 +65,8 @@ AGENCY_GRANTABLE_CAPABILITIES = frozenset(
         Capability.EDIT_CASE,
         Capability.SEE_IDENTITY,
         Capability.BREAK_GLASS,
+        Capability.APPROVE_CLOSURE,
+        Capability.MANAGE_AGENCY_SERVICES,
         Capability.MANAGE_USERS,
     )
 )

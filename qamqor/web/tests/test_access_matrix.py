@@ -16,12 +16,16 @@ from qamqor.cases.models import Incident
 from qamqor.conftest import make_agency, make_user, signed_in
 from qamqor.registry.actions import add_document
 from qamqor.registry.models import IdentityDocument
+from qamqor.web.tests.matrix import (
+    APP_ROWS,
+    CAST,
+    IDENTITY,
+    OPENERS,
+    case_change,
+    case_page,
+    everyone,
+)
 
-CAST = ["alice", "bob", "carol", "charlie", "dana", "erin", "gulnara", "olga", "asel"]
-# Who may see who the person in the case is (docs/access.md).
-IDENTITY = {"alice", "carol"}
-EDITORS = {"alice", "carol"}
-OPENERS = {"alice", "bob", "carol", "charlie"}
 # Who manages alice's account: the system administrator and her agency's administrator.
 ALICES_MANAGERS = {"erin", "asel"}
 STAFF_PAGES = [
@@ -41,17 +45,6 @@ IDENTIFYING = {
     "note": "Заметка для проверки доступа",
     "document": "N99887766",
 }
-
-
-def case_page(identity_status: int, de_identified: int, others: int = 404) -> dict[str, int]:
-    statuses = {user: others for user in CAST}
-    statuses.update({user: identity_status for user in IDENTITY})
-    statuses["gulnara"] = de_identified
-    return statuses
-
-
-def everyone(status: int, **exceptions: int) -> dict[str, int]:
-    return {user: exceptions.get(user, status) for user in CAST}
 
 
 # GET status per page and user. POST-only pages answer GET with 405 before anything else.
@@ -99,14 +92,11 @@ MATRIX: dict[str, dict[str, int]] = {
     # Staff pages, with alice as the member: to anyone who manages no one they do not
     # exist. The change pages answer a GET with their confirmation or form.
     **{name: everyone(404, erin=200, asel=200) for name in STAFF_PAGES},
+    **APP_ROWS.pages,
 }
 # POST status per page and user for the pages that change a case.
 POSTS: dict[str, dict[str, set[int]]] = {
-    name: {
-        user: {200, 302, 400} if user in EDITORS else {403 if user == "gulnara" else 404}
-        for user in CAST
-    }
-    for name in (
+    **{name: case_change() for name in (
         "cases:person_edit", "cases:document_add", "cases:incident_add", "cases:note_add",
         "cases:status_change", "cases:assignment_change",
         "protection:measure_add", "protection:breach_add", "protection:safety_plan_save",
@@ -114,7 +104,8 @@ POSTS: dict[str, dict[str, set[int]]] = {
         "assessments:eligibility_decision", "assessments:answers_save",
         "assessments:complete", "assessments:supersede",
         "facilities:admit", "facilities:discharge", "facilities:transfer",
-    )
+    )},
+    **APP_ROWS.posts,
 }  # fmt: skip
 
 
@@ -151,6 +142,7 @@ def url_arguments(member, case) -> dict[str, object]:
         "user_id": member.pk,
         "membership_id": member.memberships.get().pk,
         "assessment_id": case.assessments.get().pk,
+        **APP_ROWS.arguments(case),
     }
 
 
