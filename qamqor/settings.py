@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "qamqor.assessments",
     "qamqor.protection",
     "qamqor.facilities",
+    "qamqor.plans",
     "qamqor.demo",
 ]
 

@@ -11,6 +11,8 @@ urlpatterns = [
     path("cases/", include("qamqor.cases.urls")),
     path("cases/", include("qamqor.protection.urls")),
     path("", include("qamqor.facilities.urls")),
+    path("", include("qamqor.plans.urls")),
+    path("", include("qamqor.services.urls")),
     path("notifications/", notification_list, name="notifications"),
     path("audit/", include("qamqor.audit.urls")),
     path("staff/", include("qamqor.accounts.staff_urls")),
