@@ -85,6 +85,7 @@ class CountsFrom(models.TextChoices):
 
     ADMISSION = "admission", _("admission")
     ELIGIBILITY_DECISION = "eligibility_decision", _("eligibility decision")
+    PLAN_START = "plan_start", _("start of the individual service plan")
 
 
 class TimeLimit(TranslatedName):
