@@ -15,13 +15,23 @@ from django.utils.translation import override
 from qamqor.clock import now
 
 from .actions import mark_read
-from .models import Agency, CaseScope, Notification, User
+from .models import Agency, Capability, CaseScope, Membership, Notification, User
 
 # Message per kind; parameters are usernames, case codes and times only.
 MESSAGES = {
     "break_glass": _(
         "%(user)s opened case %(case_code)s of your agency by break-glass, until %(until)s."
     ),
+    "case_closure_requested": _("%(user)s asks you to approve the closure of case %(case_code)s."),
+    "case_closure_approved": _("%(user)s approved the closure of case %(case_code)s."),
+    "case_closure_refused": _("%(user)s refused to close case %(case_code)s."),
+    "plan_closure_requested": _(
+        "%(user)s asks you to approve the closure of the service plan of case %(case_code)s."
+    ),
+    "plan_closure_approved": _(
+        "%(user)s approved the closure of the service plan of case %(case_code)s."
+    ),
+    "plan_closure_refused": _("%(user)s refused to close the service plan of case %(case_code)s."),
 }
 
 
@@ -38,6 +48,15 @@ def agency_supervisors(agency: Agency) -> QuerySet[User]:
         memberships__ended_at__isnull=True,
         memberships__role__case_scope=CaseScope.AGENCY,
     ).distinct()
+
+
+def agency_members_with(agency: Agency, capability: Capability) -> list[User]:
+    """Active users whose current role in `agency` allows `capability` (e.g. approvers)."""
+    memberships = Membership.objects.filter(
+        agency=agency, ended_at__isnull=True, user__is_active=True
+    ).select_related("user", "role")
+    found = {m.user_id: m.user for m in memberships if capability in m.role.capabilities}
+    return list(found.values())
 
 
 def notify(recipients: Iterable[User], kind: str, *, case_code: str = "", **params: str) -> None:
