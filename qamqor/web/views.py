@@ -18,6 +18,8 @@ from qamqor.cases.models import CLOSED_STATUSES
 from qamqor.cases.search import for_listing
 from qamqor.clock import today
 
+from .worklist import my_tasks
+
 NEW_CASE_DAYS = 14
 HOME_LIST_LENGTH = 10
 
@@ -36,6 +38,7 @@ def home(request: HttpRequest) -> HttpResponse:
         :HOME_LIST_LENGTH
     ]
     context = {
+        "worklist": my_tasks(user),
         "my_open": list(my_open),
         "new_in_agency": list(new_in_agency),
         "memberships": active_memberships(user),

@@ -1,0 +1,565 @@
+"""My tasks: what the cases a user works on need next, computed by queries from the case
+files (no stored flag that could drift from them). docs/tasks.md describes each kind.
+
+A kind of task is one function `(cases, on) -> iterable of Task` registered in
+TASK_KINDS, in the order the home page shows them. `cases` are the open cases the user
+acts on (`task_cases`); `on` is the day to compute for. A kind returns either a plain
+iterable (sorted and cut here) or `TaskRows`, a query sorted by urgency in SQL, of which
+only the most urgent rows and the total are fetched, in one query.
+
+Tasks name cases by their code only: a task says what is due and when, never who the
+person is.
+"""
+
+import datetime
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from heapq import merge
+from itertools import islice
+from typing import Any
+
+from django.db import models
+from django.db.models import (
+    Count,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import get_language, gettext_lazy, ngettext
+from django.utils.translation import gettext as _
+
+from qamqor.accounts.access import agencies_where
+from qamqor.accounts.models import Capability, User
+from qamqor.assessments.models import (
+    Assessment,
+    AssessmentStatus,
+    Eligibility,
+    EligibilityDecision,
+    InstrumentKind,
+    TraffickingDecision,
+    TraffickingStatus,
+)
+from qamqor.assessments.scoring import reflection_period_end
+from qamqor.cases.access import case_access, identity_cases, live_break_glass
+from qamqor.cases.models import CLOSED_STATUSES, Case, Grounds
+from qamqor.clock import today
+from qamqor.facilities.models import Placement
+from qamqor.facilities.queries import standard_category
+from qamqor.protection.models import MeasureKind
+from qamqor.protection.queries import EXPIRY_WARNING_DAYS, expiring_within
+from qamqor.services.models import Standard, StandardTimeLimit
+
+TASKS_PER_KIND = 10
+ORDER_WARNING_DAYS = EXPIRY_WARNING_DAYS  # as the case and protection pages warn
+REFLECTION_WARNING_DAYS = 7
+STAY_WARNING_DAYS = 14
+NEEDS_ASSESSMENT = "needs_assessment"  # the time limit's code in the standards catalogue
+
+
+@dataclass(frozen=True)
+class Task:
+    """One thing to do in one case. `due_on` is when it is (or was) due; for work that is
+    waiting already (a draft, a missing decision) the day it has been waiting since."""
+
+    kind: str
+    case_code: str
+    due_on: datetime.date
+    detail: str
+    url: str
+
+
+TaskSource = Callable[[QuerySet[Case], datetime.date], Iterable[Task]]
+
+
+@dataclass(frozen=True)
+class TaskKind:
+    code: str
+    title: str | Promise
+    find: TaskSource
+
+
+@dataclass(frozen=True)
+class TaskGroup:
+    """The most urgent tasks of one kind (at most the limit) and how many there are."""
+
+    kind: TaskKind
+    tasks: list[Task]
+    total: int
+    on: datetime.date
+
+    @property
+    def rows(self) -> list["DatedTask"]:
+        return [DatedTask(task, (task.due_on - self.on).days) for task in self.tasks]
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.tasks)
+
+
+@dataclass(frozen=True)
+class DatedTask:
+    """A task with the days from the day of the list to its date (negative: past)."""
+
+    task: Task
+    days: int
+
+    @property
+    def days_ago(self) -> int:
+        return -self.days
+
+
+class TaskRows:
+    """Tasks from a query already ordered by urgency: `make` turns a row into a Task.
+
+    Iterating runs the whole query; `most_urgent(limit)` fetches only the first rows and
+    counts all of them in the same query (a window count).
+    """
+
+    def __init__(self, rows: QuerySet[Any, Any], make: Callable[[Mapping[str, Any]], Task]):
+        self.rows = rows
+        self.make = make
+
+    def __iter__(self) -> Iterator[Task]:
+        return (self.make(row) for row in self.rows)
+
+    def most_urgent(self, limit: int) -> tuple[list[Task], int]:
+        fetched = list(self.rows.annotate(task_total=Window(Count("*")))[:limit])
+        total = fetched[0]["task_total"] if fetched else 0
+        return [self.make(row) for row in fetched], total
+
+
+class MergedTaskRows:
+    """Tasks of several sorted queries, merged in order of urgency."""
+
+    def __init__(self, *parts: TaskRows) -> None:
+        self.parts = parts
+
+    def __iter__(self) -> Iterator[Task]:
+        return merge(*self.parts, key=urgency)
+
+    def most_urgent(self, limit: int) -> tuple[list[Task], int]:
+        firsts = [part.most_urgent(limit) for part in self.parts]
+        tasks = list(islice(merge(*(tasks for tasks, _total in firsts), key=urgency), limit))
+        return tasks, sum(total for _tasks, total in firsts)
+
+
+def urgency(task: Task) -> tuple[datetime.date, str]:
+    """Earliest date first, so overdue tasks come before those due later."""
+    return task.due_on, task.case_code
+
+
+# ---- which cases ----------------------------------------------------------------------
+
+
+def task_cases(user: User) -> QuerySet[Case] | None:
+    """The open cases whose tasks `user` sees, or None for a user who acts on no case.
+
+    Tasks are for those who act on a case: cases the user sees with identity through their
+    agency or an assignment, in an agency where their role lets them change cases (a case
+    worker's own cases, a supervisor's agency). A de-identified reach (regional
+    coordinator), statistics, administration and read-only break-glass give none.
+    """
+    editing = [agency.pk for agency in agencies_where(user, Capability.EDIT_CASE)]
+    if not editing:
+        return None
+    cases = identity_cases(user).filter(owner_agency_id__in=editing)
+    granted = live_break_glass(user)
+    if granted:
+        # A grant adds read-only cases to the identity reach; leave out those it alone opens.
+        read_only = [
+            case.pk
+            for case in Case.objects.filter(pk__in=list(granted), owner_agency_id__in=editing)
+            if not case_access(user, case).edit
+        ]
+        cases = cases.exclude(pk__in=read_only)
+    return cases.exclude(status__in=CLOSED_STATUSES)
+
+
+@dataclass(frozen=True)
+class Worklist:
+    groups: list[TaskGroup]
+
+    @property
+    def total(self) -> int:
+        return sum(group.total for group in self.groups)
+
+    @property
+    def busy(self) -> list[TaskGroup]:
+        return [group for group in self.groups if group.total]
+
+    @property
+    def quiet(self) -> list[TaskGroup]:
+        return [group for group in self.groups if not group.total]
+
+
+def my_tasks(
+    user: User, on: datetime.date | None = None, limit: int = TASKS_PER_KIND
+) -> Worklist | None:
+    """Every kind of task for the user's open cases, most urgent first, at most `limit`
+    of each with their total; None for a user who acts on no case."""
+    cases = task_cases(user)
+    if cases is None:
+        return None
+    day = on or today()
+    return Worklist([_group(kind, kind.find(cases, day), day, limit) for kind in TASK_KINDS])
+
+
+def _group(kind: TaskKind, found: Iterable[Task], on: datetime.date, limit: int) -> TaskGroup:
+    if isinstance(found, TaskRows | MergedTaskRows):
+        tasks, total = found.most_urgent(limit)
+    else:
+        everything = sorted(found, key=urgency)
+        tasks, total = everything[:limit], len(everything)
+    return TaskGroup(kind=kind, tasks=tasks, total=total, on=on)
+
+
+# ---- helpers --------------------------------------------------------------------------
+
+
+def _grounds_by_category() -> dict[str, list[str]]:
+    """Standard category code -> the grounds of cases it governs (facilities' rule)."""
+    found: dict[str, list[str]] = {}
+    for grounds in Grounds.values:
+        found.setdefault(standard_category(Case(grounds=grounds)), []).append(grounds)
+    return found
+
+
+def _in_span(field: str, starts: datetime.date, ends: datetime.date | None) -> Q:
+    span = Q(**{f"{field}__gte": starts})
+    return span & Q(**{f"{field}__lte": ends}) if ends is not None else span
+
+
+def _days_after(field: str, days: int) -> ExpressionWrapper:
+    return ExpressionWrapper(F(field) + datetime.timedelta(days=days), output_field=DateField())
+
+
+def _as_date(value: datetime.date) -> datetime.date:
+    # PostgreSQL answers date + interval with a timestamp.
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+def _localised(row: Mapping[str, Any], prefix: str) -> str:
+    language = (get_language() or "ru")[:2]
+    return str(row.get(f"{prefix}_{language}") or row[f"{prefix}_ru"])
+
+
+def _days(count: int) -> str:
+    return ngettext("%(count)d day", "%(count)d days", count) % {"count": count}
+
+
+# ---- assessments due ------------------------------------------------------------------
+
+
+def assessments_due(cases: QuerySet[Case], on: datetime.date) -> MergedTaskRows:
+    """The first needs assessment not yet completed, due the standard's number of days
+    after admission (the first placement of the case, or its opening when the person was
+    never placed); and drafts of other assessments left unfinished."""
+    return MergedTaskRows(_first_needs_assessments(cases), _unfinished_drafts(cases, on))
+
+
+def _needs_assessment_due(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Cases without a completed need assessment, with `started` and `due` annotated;
+    cases no standard's time limit applies to are left out (nothing is due)."""
+    first_admission = (
+        Placement.objects.filter(case=OuterRef("pk")).order_by("admitted_on").values("admitted_on")
+    )
+    completed = Assessment.objects.filter(
+        case=OuterRef("pk"),
+        instrument__kind=InstrumentKind.ELIGIBILITY,
+        status__in=[AssessmentStatus.COMPLETED, AssessmentStatus.SUPERSEDED],
+    )
+    grounds = _grounds_by_category()
+    limits = StandardTimeLimit.objects.filter(time_limit__code=NEEDS_ASSESSMENT).values_list(
+        "days", "standard__category__code", "standard__effective_from", "standard__effective_to"
+    )
+    applies, due = Q(pk__in=[]), []
+    for days, category, starts, ends in limits:
+        if category not in grounds:
+            continue
+        condition = Q(grounds__in=grounds[category]) & _in_span("started", starts, ends)
+        applies |= condition
+        due.append(When(condition, then=_days_after("started", days)))
+    return (
+        cases.annotate(started=Coalesce(Subquery(first_admission[:1]), F("opened_on")))
+        .filter(applies, ~Exists(completed))
+        .annotate(due=models.Case(*due, default=Value(None), output_field=DateField()))
+    )
+
+
+def _first_needs_assessments(cases: QuerySet[Case]) -> TaskRows:
+    drafts = Assessment.objects.filter(
+        case=OuterRef("pk"),
+        instrument__kind=InstrumentKind.ELIGIBILITY,
+        status=AssessmentStatus.DRAFT,
+    )
+    rows = (
+        _needs_assessment_due(cases)
+        .annotate(draft_started=Exists(drafts))
+        .order_by(F("due"), "code")
+        .values("code", "due", "started", "opened_on", "draft_started")
+    )
+
+    def make(row: Mapping[str, Any]) -> Task:
+        if row["started"] == row["opened_on"]:
+            detail = _("First needs assessment, counted from the opening of the case")
+        else:
+            detail = _("First needs assessment, counted from the admission")
+        if row["draft_started"]:
+            detail = _("%(task)s; a draft is started") % {"task": detail}
+        return Task(
+            kind="assessment",
+            case_code=row["code"],
+            due_on=_as_date(row["due"]),
+            detail=detail,
+            url=reverse("assessments:page", args=[row["code"]]),
+        )
+
+    return TaskRows(rows, make)
+
+
+def _unfinished_drafts(cases: QuerySet[Case], on: datetime.date) -> TaskRows:
+    # A draft of the first needs assessment is mentioned with that task instead.
+    covered = Q(
+        instrument__kind=InstrumentKind.ELIGIBILITY,
+        case__in=_needs_assessment_due(cases).values("pk"),
+    )
+    rows = (
+        Assessment.objects.filter(case__in=cases, status=AssessmentStatus.DRAFT)
+        .exclude(covered)
+        .order_by("assessed_on", "id")
+        .values(
+            "pk",
+            "case__code",
+            "assessed_on",
+            "instrument__name_kk",
+            "instrument__name_ru",
+            "instrument__name_en",
+        )
+    )
+
+    def make(row: Mapping[str, Any]) -> Task:
+        started = row["assessed_on"]  # a draft's date is the day it was started
+        age = (on - started).days
+        instrument = _localised(row, "instrument__name")
+        if age < 1:
+            detail = _("Draft of “%(instrument)s”, started today") % {"instrument": instrument}
+        else:
+            detail = _("Draft of “%(instrument)s”, unfinished for %(age)s") % {
+                "instrument": instrument,
+                "age": _days(age),
+            }
+        code = row["case__code"]
+        return Task(
+            kind="assessment",
+            case_code=code,
+            due_on=started,
+            detail=detail,
+            url=reverse("assessments:detail", args=[code, row["pk"]]),
+        )
+
+    return TaskRows(rows, make)
+
+
+# ---- eligibility pending --------------------------------------------------------------
+
+
+def eligibility_pending(cases: QuerySet[Case], on: datetime.date) -> TaskRows:
+    """Cases without a current eligibility decision, waiting since they were opened, or
+    whose current decision asks for more information, waiting since that decision."""
+    current = EligibilityDecision.objects.filter(case=OuterRef("pk"), superseded_by__isnull=True)
+    needs_information = current.filter(decision=Eligibility.NEEDS_INFORMATION)
+    rows = (
+        cases.filter(~Exists(current) | Exists(needs_information))
+        .annotate(
+            since=Coalesce(Subquery(needs_information.values("decided_on")[:1]), "opened_on"),
+            asked=Exists(needs_information),
+        )
+        .order_by("since", "code")
+        .values("code", "since", "asked")
+    )
+
+    def make(row: Mapping[str, Any]) -> Task:
+        if row["asked"]:
+            detail = _("The eligibility decision asks for more information")
+        else:
+            detail = _("No eligibility decision yet")
+        return Task(
+            kind="eligibility",
+            case_code=row["code"],
+            due_on=row["since"],
+            detail=detail,
+            url=reverse("assessments:page", args=[row["code"]]) + "#eligibility-h",
+        )
+
+    return TaskRows(rows, make)
+
+
+# ---- protective orders expiring -------------------------------------------------------
+
+
+def orders_expiring(cases: QuerySet[Case], on: datetime.date) -> TaskRows:
+    """Protective orders and court requirements in force whose last day is at most
+    ORDER_WARNING_DAYS away (protection.queries.expiring_within)."""
+    rows = expiring_within(cases, days=ORDER_WARNING_DAYS, on=on).values(
+        "kind", "ends_on", "case__code"
+    )
+
+    def make(row: Mapping[str, Any]) -> Task:
+        code = row["case__code"]
+        return Task(
+            kind="order",
+            case_code=code,
+            due_on=row["ends_on"],
+            detail=_("%(kind)s: last day in force") % {"kind": MeasureKind(row["kind"]).label},
+            url=reverse("protection:page", args=[code]),
+        )
+
+    return TaskRows(rows, make)
+
+
+# ---- stays nearing their limit --------------------------------------------------------
+
+
+def stays_nearing_limit(cases: QuerySet[Case], on: datetime.date) -> list[Task]:
+    """Open placements whose stay has STAY_WARNING_DAYS or fewer days left of the service
+    period of the standard in force when the stay began, or has gone beyond it.
+
+    The rule of facilities.queries.length_of_stay, for all open placements at once: a
+    transfer continues the stay it came from, so days count from its first admission. One
+    query reads every placement of the cases with someone placed; the arithmetic runs over
+    those few rows (places are limited by capacity, cases are not).
+    """
+    placed = Placement.objects.filter(case__in=cases, discharged_on__isnull=True)
+    stays = list(
+        Placement.objects.filter(case_id__in=placed.values("case_id")).values(
+            "pk", "case__code", "case__grounds", "admitted_on", "discharged_on", "transferred_from"
+        )
+    )
+    if not stays:
+        return []
+    admitted = {row["pk"]: row for row in stays}
+    categories = {
+        grounds: category
+        for category, all_grounds in _grounds_by_category().items()
+        for grounds in all_grounds
+    }
+    standards = _standards_by_category()
+    tasks = []
+    for row in stays:
+        if row["discharged_on"] is not None:
+            continue
+        first = row
+        while first["transferred_from"] is not None and first["transferred_from"] in admitted:
+            first = admitted[first["transferred_from"]]
+        started = first["admitted_on"]
+        period = _period_on(standards.get(categories[row["case__grounds"]], []), started)
+        if period is None:
+            continue
+        ends = started + datetime.timedelta(days=period)
+        if (ends - on).days > STAY_WARNING_DAYS:
+            continue
+        code = row["case__code"]
+        tasks.append(
+            Task(
+                kind="stay",
+                case_code=code,
+                due_on=ends,
+                detail=_("Stay of %(used)s out of the standard's %(period)s")
+                % {"used": _days((on - started).days), "period": _days(period)},
+                url=reverse("facilities:placement", args=[code]),
+            )
+        )
+    return tasks
+
+
+def _standards_by_category() -> dict[str, list[tuple[datetime.date, datetime.date | None, int]]]:
+    found: dict[str, list[tuple[datetime.date, datetime.date | None, int]]] = {}
+    rows = Standard.objects.values_list(
+        "category__code", "effective_from", "effective_to", "service_period_days"
+    )
+    for category, starts, ends, days in rows:
+        found.setdefault(category, []).append((starts, ends, days))
+    return found
+
+
+def _period_on(
+    spans: list[tuple[datetime.date, datetime.date | None, int]], day: datetime.date
+) -> int | None:
+    for starts, ends, days in spans:
+        if starts <= day and (ends is None or day <= ends):
+            return days
+    return None
+
+
+# ---- reflection periods ending --------------------------------------------------------
+
+
+def reflection_periods_ending(cases: QuerySet[Case], on: datetime.date) -> TaskRows:
+    """Current "possible victim" decisions whose recovery and reflection period ends at
+    most REFLECTION_WARNING_DAYS away, or has ended while the status is still "possible"."""
+    current = TraffickingDecision.objects.filter(
+        case__in=cases,
+        superseded_by__isnull=True,
+        status=TraffickingStatus.POSSIBLE,
+        reflection_days__isnull=False,
+    )
+    lengths = {
+        days
+        for days in current.order_by().values_list("reflection_days", flat=True).distinct()
+        if days is not None
+    }
+    # The last day is decided_on + days - 1 (scoring.reflection_period_end); each length
+    # gives a plain date bound, so the condition stays an indexed comparison.
+    horizon = on + datetime.timedelta(days=REFLECTION_WARNING_DAYS)
+    ending, last_day = Q(pk__in=[]), []
+    for days in sorted(lengths):
+        offset = datetime.timedelta(days=days - 1)
+        condition = Q(reflection_days=days)
+        ending |= condition & Q(decided_on__lte=horizon - offset)
+        last_day.append(When(condition, then=_days_after("decided_on", days - 1)))
+    rows = (
+        current.filter(ending)
+        .annotate(ends=models.Case(*last_day, default=Value(None), output_field=DateField()))
+        .order_by("ends", "case__code")
+        .values("case__code", "decided_on", "reflection_days")
+    )
+
+    def make(row: Mapping[str, Any]) -> Task:
+        code = row["case__code"]
+        ends = reflection_period_end(row["decided_on"], row["reflection_days"])
+        if ends < on:
+            detail = _("Reflection period over; the status is still “possible victim”")
+        else:
+            detail = _("Reflection period of %(length)s for a possible victim ends") % {
+                "length": _days(row["reflection_days"])
+            }
+        return Task(
+            kind="reflection",
+            case_code=code,
+            due_on=ends,
+            detail=detail,
+            url=reverse("assessments:page", args=[code]) + "#trafficking-h",
+        )
+
+    return TaskRows(rows, make)
+
+
+# The home page shows the kinds in this order. A new kind is one function and one row.
+TASK_KINDS: list[TaskKind] = [
+    TaskKind("assessment", gettext_lazy("Assessments due"), assessments_due),
+    TaskKind("eligibility", gettext_lazy("Eligibility decisions pending"), eligibility_pending),
+    TaskKind("order", gettext_lazy("Protective orders expiring"), orders_expiring),
+    TaskKind("stay", gettext_lazy("Stays nearing their limit"), stays_nearing_limit),
+    TaskKind("reflection", gettext_lazy("Reflection periods ending"), reflection_periods_ending),
+]
