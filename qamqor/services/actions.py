@@ -10,6 +10,7 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -50,6 +51,31 @@ def import_catalogue(
     A dry run checks and writes in a transaction that is then rolled back, so its counts
     are exactly those a real import would give.
     """
+    return _import(actor, text, source_name=source_name, dry_run=dry_run).tallies
+
+
+@dataclass(frozen=True)
+class RewrittenStandard:
+    """A stored version whose figures a file changes in place, and the plans following it."""
+
+    code: str
+    plans: int
+    changes: list[str]  # the fields and relations that change
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    tallies: dict[str, Tally]
+    rewritten: list[RewrittenStandard]
+
+
+def preview_catalogue(actor: Any, text: str, *, source_name: str) -> ImportOutcome:
+    """A dry run that also names the stored versions whose figures the file would change
+    (anything but their last day), since every plan following such a version changes too."""
+    return _import(actor, text, source_name=source_name, dry_run=True)
+
+
+def _import(actor: Any, text: str, *, source_name: str, dry_run: bool) -> ImportOutcome:
     if actor is not None:
         _require_reference_manager(actor)
     with transaction.atomic():
@@ -58,8 +84,25 @@ def import_catalogue(
         # already let one writer in at a time).
         list(RecipientCategory.objects.select_for_update().values_list("pk", flat=True))
         catalogue = read_catalogue(text, existing_catalogue(apps))
+        codes = [row.code for row in catalogue.standards]
+        before = _figures(codes) if dry_run else {}
         tallies = apply_catalogue(apps, catalogue)
+        rewritten = []
         if dry_run:
+            after = _figures(list(before))
+            plans = dict(
+                Standard.objects.filter(code__in=before)
+                .annotate(plans=Count("service_plans"))
+                .values_list("code", "plans")
+            )
+            for code, figures in before.items():
+                changes = [
+                    name
+                    for name, value in figures.items()
+                    if name != "effective_to" and after[code][name] != value
+                ]
+                if changes:
+                    rewritten.append(RewrittenStandard(code, plans.get(code, 0), changes))
             transaction.set_rollback(True)
         else:
             record(
@@ -69,7 +112,37 @@ def import_catalogue(
                 sha256=hashlib.sha256(text.encode()).hexdigest(),
                 counts={section: tally.as_dict() for section, tally in tallies.items()},
             )
-    return tallies
+    return ImportOutcome(tallies, rewritten)
+
+
+def _figures(codes: list[str]) -> dict[str, dict[str, Any]]:
+    """What each stored standard of `codes` says, relations included, to compare."""
+    figures: dict[str, dict[str, Any]] = {}
+    standards = Standard.objects.filter(code__in=codes).prefetch_related(
+        "extension_reasons",
+        "required_service_types",
+        "required_services",
+        "allowed_settings",
+        "limits__time_limit",
+    )
+    for standard in standards:
+        values: dict[str, Any] = {
+            field.name: getattr(standard, field.attname)
+            for field in Standard._meta.concrete_fields
+            if field.name not in ("id", "code")
+        }
+        for relation in (
+            "extension_reasons",
+            "required_service_types",
+            "required_services",
+            "allowed_settings",
+        ):
+            values[relation] = {row.code for row in getattr(standard, relation).all()}
+        values["time_limits"] = {
+            limit.time_limit.code: limit.days for limit in standard.limits.all()
+        }
+        figures[standard.code] = values
+    return figures
 
 
 def _require_reference_manager(actor: Any) -> None:

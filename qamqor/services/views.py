@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -117,7 +118,11 @@ def standard_detail(request: HttpRequest, standard_code: str) -> HttpResponse:
     on = today()
     standard = Standard.objects.prefetch_related(*STANDARD_RELATIONS).get(pk=standard.pk)
     standard.status = span_status(standard, on)  # type: ignore[attr-defined]
-    versions = list(Standard.objects.filter(category=standard.category_id))
+    versions = list(
+        Standard.objects.filter(category=standard.category_id).annotate(
+            plan_count=Count("service_plans")
+        )
+    )
     for version in versions:
         version.status = span_status(version, on)  # type: ignore[attr-defined]
     context = {"standard": standard, "versions": versions, "on": on}
@@ -187,12 +192,17 @@ def _standards_import(request: HttpRequest) -> HttpResponse:
         dry_run = request.POST.get("mode") != "import"
     context["file_name"] = name
     try:
-        tallies = actions.import_catalogue(_user(request), text, source_name=name, dry_run=dry_run)
+        if dry_run:
+            outcome = actions.preview_catalogue(_user(request), text, source_name=name)
+            tallies = outcome.tallies
+        else:
+            tallies = actions.import_catalogue(_user(request), text, source_name=name)
     except CatalogueError as error:
         context["problems"] = error.problems
         return render(request, "services/standards_import.html", context, status=400)
     if dry_run:
         context["preview"] = _tally_rows(tallies)
+        context["rewritten"] = outcome.rewritten
         context["confirm"] = CatalogueConfirmForm(initial={"name": name, "text": text})
         return render(request, "services/standards_import.html", context)
     messages.success(

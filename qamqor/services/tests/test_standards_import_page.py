@@ -52,6 +52,23 @@ def test_a_check_previews_the_counts_and_writes_nothing(erin):
     assert not AuditEvent.objects.filter(action="standards.import").exists()
 
 
+def test_a_check_names_the_stored_versions_the_file_would_rewrite(erin):
+    response = post_file(signed_in(erin), regulation_change(CHANGE))
+    assert response.context["rewritten"] == []  # only the last day of the old one changes
+
+    change = regulation_change(CHANGE)
+    change["standards"][0]["service_period_days"] = 200
+    change["standards"][0]["allowed_settings"] = ["inpatient"]
+    response = post_file(signed_in(erin), change)
+    [rewritten] = response.context["rewritten"]
+    assert (rewritten.code, rewritten.plans) == ("trafficking-2023", 0)
+    assert rewritten.changes == ["service_period_days", "allowed_settings"]
+    assert "trafficking-2023</strong>: service_period_days, allowed_settings" in (
+        response.content.decode()
+    )
+    assert Standard.objects.get(code="trafficking-2023").service_period_days == 180
+
+
 def test_the_checked_file_is_imported_with_the_confirm_button(erin):
     client = signed_in(erin)
     confirm = post_file(client, regulation_change(CHANGE)).context["confirm"]
