@@ -10,7 +10,7 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -214,7 +214,8 @@ def enter_standard_version(
     The latest version of the category so far is ended the day before (its effective_to),
     and nothing else of it changes: plans started under it keep its figures. Refused, with
     the reason per field and nothing written: a start on or before the latest version's
-    start, a span overlapping another version, a code in use, figures that break the rules.
+    start or a plan's start under it, a span overlapping another version, a code in use,
+    figures that break the rules.
     """
     _require_reference_manager(actor)
     errors = _figure_errors(new)
@@ -235,6 +236,19 @@ def enter_standard_version(
                 )
             elif previous.effective_to is None or previous.effective_to >= new.effective_from:
                 previous_end = new.effective_from - datetime.timedelta(days=1)
+                # A plan keeps the version in force on its first day: the new version may
+                # not take over a day on which a plan has already started under the old one.
+                latest_start = Standard.objects.filter(pk=previous.pk).aggregate(
+                    latest=Max("service_plans__started_on")
+                )["latest"]
+                if latest_start is not None and latest_start >= new.effective_from:
+                    errors.setdefault("effective_from", []).append(
+                        _(
+                            "Plans under %(code)s have started up to %(date)s: a new version "
+                            "must start after that day."
+                        )
+                        % {"code": previous.code, "date": date_format(latest_start)}
+                    )
         standard = Standard(
             category=new.category,
             code=new.code,
