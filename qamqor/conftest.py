@@ -169,3 +169,20 @@ def case(make_case: Callable[..., Case]) -> Case:
 
 # Audit triggers refuse the flush ending a transactional test; lifted around it (autouse).
 from qamqor.audit.testing import audit_triggers_lifted_for_flush  # noqa: E402, F401
+
+
+def close_case(
+    case: Case,
+    requester: User,
+    approver: User,
+    *,
+    outcome: str = "services_completed",
+    reason: str = "Помощь оказана.",
+) -> Case:
+    """Close a case the only way there is: a request by one user, approved by another."""
+    from qamqor.cases.closure import approve_closure, request_closure
+
+    request = request_closure(requester, case, outcome, reason)
+    closed = approve_closure(approver, request)
+    case.refresh_from_db()
+    return closed

@@ -49,8 +49,9 @@ class Capability(models.TextChoices):
     SEE_IDENTITY = "case.identity", _("See who the person is in cases within scope")
     BREAK_GLASS = "case.break_glass", _("Open a case outside scope in an emergency, with a reason")
     APPROVE_CLOSURE = "case.approve_closure", _("Approve the closure of service plans and cases")
-    MANAGE_AGENCY_SERVICES = "agency.services", _(
-        "Declare the agency's services and manage its crisis-centre places"
+    MANAGE_AGENCY_SERVICES = (
+        "agency.services",
+        _("Declare the agency's services and manage its crisis-centre places"),
     )
     VIEW_STATISTICS = "stats.view", _("View aggregate statistics")
     MANAGE_USERS = "users.manage", _("Manage the agency's users")

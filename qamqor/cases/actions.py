@@ -137,34 +137,41 @@ def add_note(
     return note
 
 
-def change_status(actor: User, case: Case, status: str, *, reason: str = "") -> Case:
-    """Move a case to another HTCDS status; closing needs a reason, reopening clears it."""
+def change_status(actor: User, case: Case, status: str) -> Case:
+    """Move a case between the open HTCDS statuses, or reopen a closed one.
+
+    Closing goes through a closure request (cases.closure); reopening clears the outcome.
+    """
     require_case_edit(actor, case)
     if status not in Status.values:
         raise ValidationError({"status": _("Unknown status.")})
     if status == case.status:
         return case
-    closing = status in CLOSED_STATUSES
-    if closing and not reason.strip():
-        raise ValidationError({"reason": _("Say why the case is being closed.")})
+    if status in CLOSED_STATUSES:
+        raise ValidationError(
+            {
+                "status": _(
+                    "A case is closed by a closure request that a supervisor approves: "
+                    "request the closure instead."
+                )
+            }
+        )
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         previous = locked.status
         locked.status = status
-        if closing:
-            locked.closed_on = today()
-            locked.closure_reason = reason.strip()
-        else:
-            locked.closed_on = None
-            locked.closure_reason = ""
+        locked.closed_on = None
+        locked.closure_reason = ""
+        locked.closure_outcome = ""
         locked.updated_at = now()
         locked.full_clean()
         locked.save()
         record(actor, "case.status", locked, case_code=locked.code, old=previous, new=status)
-    case.status, case.closed_on, case.closure_reason = (
+    case.status, case.closed_on, case.closure_reason, case.closure_outcome = (
         locked.status,
         locked.closed_on,
         locked.closure_reason,
+        locked.closure_outcome,
     )
     return case
 

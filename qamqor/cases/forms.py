@@ -5,7 +5,16 @@ from qamqor.accounts.models import Agency
 from qamqor.registry.forms import RegionChoiceField
 from qamqor.web.forms import DateInput
 
-from .models import Case, ExploitationType, Grounds, Incident, Status, ViolenceForm
+from .models import (
+    CLOSED_STATUSES,
+    Case,
+    ClosureOutcome,
+    ExploitationType,
+    Grounds,
+    Incident,
+    Status,
+    ViolenceForm,
+)
 from .search import CASE_CODE
 
 
@@ -94,12 +103,26 @@ class NoteForm(forms.Form):
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("new status"), choices=Status.choices)
+    """Between the open statuses, or back to one of them to reopen a closed case."""
+
+    status = forms.ChoiceField(
+        label=_("new status"),
+        choices=[(value, label) for value, label in Status.choices if value not in CLOSED_STATUSES],
+    )
+
+
+class ClosureRequestForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("outcome"), choices=[("", "—"), *ClosureOutcome.choices])
     reason = forms.CharField(
         label=_("reason for closure"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Required when closing the case."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What was achieved or why the work ends; the supervisor reads it."),
+    )
+
+
+class ClosureRefusalForm(forms.Form):
+    refusal_reason = forms.CharField(
+        label=_("why the case stays open"), widget=forms.Textarea(attrs={"rows": 2})
     )
 
 

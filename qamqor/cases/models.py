@@ -29,6 +29,23 @@ class Status(models.TextChoices):
 CLOSED_STATUSES = (Status.CLOSED, Status.CLOSED_REFERRED)
 
 
+class ClosureOutcome(models.TextChoices):
+    """Why a case ends; the reason in words goes with it (HTCDS cas_ReasonForCaseClosure)."""
+
+    SERVICES_COMPLETED = "services_completed", _("Services completed, goals reached")
+    DECLINED = "declined", _("The person declined further services")
+    LOST_CONTACT = "lost_contact", _("Contact with the person was lost")
+    MOVED_AWAY = "moved_away", _("The person moved away or returned home")
+    REFERRED = "referred", _("Referred on to another agency")
+    NOT_ELIGIBLE = "not_eligible", _("Not a victim or not eligible")
+    DIED = "died", _("The person died")
+    OTHER = "other", _("Other")
+
+
+# A case closed on referral is HTCDS "ClosedReferred"; every other outcome is "Closed".
+CLOSING_STATUS = {ClosureOutcome.REFERRED: Status.CLOSED_REFERRED}
+
+
 class Case(models.Model):
     code = models.CharField(_("case code"), max_length=20, unique=True)
     person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="cases")
@@ -39,6 +56,9 @@ class Case(models.Model):
     opened_on = models.DateField(_("opened on"))
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     closure_reason = EncryptedTextField(_("reason for closure"), blank=True)
+    closure_outcome = models.CharField(
+        _("outcome"), max_length=20, choices=ClosureOutcome.choices, blank=True
+    )
     owner_agency = models.ForeignKey(
         "accounts.Agency",
         verbose_name=_("owning agency"),
@@ -88,6 +108,50 @@ class Case(models.Model):
             raise ValidationError({"opened_on": _("A case cannot be opened in the future.")})
         if self.closed_on and self.opened_on and self.closed_on < self.opened_on:
             raise ValidationError({"closed_on": _("A case cannot close before it opened.")})
+
+
+class ClosureDecision(models.TextChoices):
+    PENDING = "pending", _("Awaiting approval")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class ClosureRequest(models.Model):
+    """A request to close a case, approved or refused by a supervisor of the owning agency.
+
+    A case closes only through an approved request (cases.actions.approve_closure); the
+    request keeps who asked, who decided and why, so the history stays with the case.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="closure_requests")
+    outcome = models.CharField(_("outcome"), max_length=20, choices=ClosureOutcome.choices)
+    reason = EncryptedTextField(_("reason for closure"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    decision = models.CharField(
+        _("decision"),
+        max_length=10,
+        choices=ClosureDecision.choices,
+        default=ClosureDecision.PENDING,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    refusal_reason = EncryptedTextField(_("why the closure was refused"), blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(decision="pending"),
+                name="one_pending_closure_request_per_case",
+            )
+        ]
 
 
 class CaseAssignment(models.Model):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import closure_views, views
 
 app_name = "cases"
 urlpatterns = [
@@ -14,4 +14,8 @@ urlpatterns = [
     path("<str:code>/notes/", views.note_add, name="note_add"),
     path("<str:code>/status/", views.status_change, name="status_change"),
     path("<str:code>/assignments/", views.assignment_change, name="assignment_change"),
+    path("<str:code>/closure/", closure_views.closure_request, name="closure_request"),
+    path("<str:code>/closure/approve/", closure_views.closure_approve, name="closure_approve"),
+    path("<str:code>/closure/refuse/", closure_views.closure_refuse, name="closure_refuse"),
+    path("<str:code>/closure/withdraw/", closure_views.closure_withdraw, name="closure_withdraw"),
 ]

@@ -37,16 +37,19 @@ from .access import (
     identity_cases,
     visible_cases,
 )
+from .closure import may_approve_closure
 from .forms import (
     BreakGlassForm,
     CaseForm,
     CaseSearchForm,
+    ClosureRefusalForm,
+    ClosureRequestForm,
     IncidentForm,
     NoteForm,
     OptionalIncidentForm,
     StatusForm,
 )
-from .models import Case, CaseNote
+from .models import Case, CaseNote, ClosureDecision
 from .search import CASE_CODE, filter_cases, for_listing, search_cases
 
 
@@ -176,6 +179,8 @@ def _case_file_context(user: User, case: Case, access: CaseAccess, **forms: Any)
         reverse=True,
     )
     assigned_ids = {a.user_id for a in assignments}
+    closure_requests = list(case.closure_requests.select_related("requested_by", "decided_by"))
+    pending = next((r for r in closure_requests if r.decision == ClosureDecision.PENDING), None)
     context: dict[str, Any] = {
         "case": case,
         "person": case.person,
@@ -191,6 +196,13 @@ def _case_file_context(user: User, case: Case, access: CaseAccess, **forms: Any)
         "today": today(),
         "note_form": forms.get("note_form") or NoteForm(),
         "status_form": forms.get("status_form") or StatusForm(initial={"status": case.status}),
+        "closure_requests": closure_requests,
+        "pending_closure": pending,
+        "may_approve_closure": pending is not None
+        and pending.requested_by_id != user.pk
+        and may_approve_closure(user, case),
+        "closure_form": forms.get("closure_form") or ClosureRequestForm(),
+        "refusal_form": forms.get("refusal_form") or ClosureRefusalForm(),
         "submission_key": uuid.uuid4(),
     }
     if editable:
@@ -315,9 +327,7 @@ def status_change(request: HttpRequest, code: str) -> HttpResponseBase:
     form = StatusForm(request.POST)
     if form.is_valid():
         try:
-            actions.change_status(
-                user, case, form.cleaned_data["status"], reason=form.cleaned_data["reason"]
-            )
+            actions.change_status(user, case, form.cleaned_data["status"])
         except ValidationError as error:
             add_validation_error(form, error)
         else:

@@ -246,17 +246,15 @@ class TestCaseFile:
         assert response.status_code == 400
         assert not CaseNote.objects.exists()
 
-    def test_closing_asks_for_a_reason(self, alice, case):
-        client = client_for(alice)
+    def test_the_status_form_does_not_close_a_case(self, alice, case):
         url = reverse("cases:status_change", args=[case.code])
-        refused = client.post(url, {"status": "Closed", "reason": ""})
+        refused = client_for(alice).post(url, {"status": "Closed"})
         assert refused.status_code == 400
-        assert "Say why" in _field_block(refused.content.decode(), "reason")
         case.refresh_from_db()
         assert case.status == "Active"
-        assert client.post(url, {"status": "Closed", "reason": "Услуги оказаны"}).status_code == 302
+        assert client_for(alice).post(url, {"status": "FollowUp"}).status_code == 302
         case.refresh_from_db()
-        assert case.status == "Closed" and case.closure_reason == "Услуги оказаны"
+        assert case.status == "FollowUp"
 
     def test_edit_person(self, alice, case):
         client = client_for(alice)
@@ -281,14 +279,14 @@ class TestCaseFile:
         assert "patronymic" in event.details["fields"]
         assert "Серікқызы" not in str(event.details)
 
-    def test_add_incident_after_closure_is_refused(self, alice, case):
+    def test_add_incident_after_closure_is_refused(self, alice, carol, case):
         import datetime
 
-        from qamqor.cases.actions import change_status
+        from qamqor.conftest import close_case
 
         Case.objects.filter(pk=case.pk).update(opened_on=datetime.date(2025, 1, 1))
         case.refresh_from_db()
-        change_status(alice, case, "Closed", reason="Переезд")
+        close_case(case, alice, carol, outcome="moved_away", reason="Переезд")
         Case.objects.filter(pk=case.pk).update(closed_on=datetime.date(2025, 6, 1))
         response = client_for(alice).post(
             reverse("cases:incident_add", args=[case.code]),

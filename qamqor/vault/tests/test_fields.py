@@ -5,9 +5,10 @@ import datetime
 import pytest
 from django.core.exceptions import FieldError, ValidationError
 
-from qamqor.cases.actions import add_note, change_status
-from qamqor.cases.models import CaseNote, Incident
+from qamqor.cases.actions import add_note
+from qamqor.cases.models import CaseNote, ClosureRequest, Incident
 from qamqor.cases.search import search_cases
+from qamqor.conftest import close_case
 from qamqor.registry.forms import DocumentForm, PersonForm
 from qamqor.registry.models import IdentityDocument, NameKey, Person
 from qamqor.vault.crypto import VaultError, blind_index, encrypt
@@ -120,7 +121,7 @@ def test_a_row_altered_in_the_database_fails_loudly(person: Person):
         Person.objects.get(pk=person.pk)
 
 
-def test_case_texts_are_encrypted(make_case, alice):
+def test_case_texts_are_encrypted(make_case, alice, carol):
     case = make_case()
     note = add_note(alice, case, "Встреча в кризисном центре, Қонаев көшесі")
     incident = Incident.objects.create(
@@ -128,13 +129,14 @@ def test_case_texts_are_encrypted(make_case, alice):
         narrative="Описание", perpetrator_description="Бывший супруг",
         recorded_by=alice, recorded_at=_now(),
     )  # fmt: skip
-    change_status(alice, case, "Closed", reason="Услуги оказаны")
+    close_case(case, alice, carol, reason="Услуги оказаны")
     for model, field, pk in [
         (CaseNote, "text", note.pk),
         (Incident, "locality", incident.pk),
         (Incident, "narrative", incident.pk),
         (Incident, "perpetrator_description", incident.pk),
         (type(case), "closure_reason", case.pk),
+        (ClosureRequest, "reason", case.closure_requests.get().pk),
     ]:
         assert stored(model, field, pk).startswith("v1:"), (model, field)
     assert CaseNote.objects.get(pk=note.pk).text.endswith("Қонаев көшесі")

@@ -58,11 +58,11 @@ def test_home_shows_my_open_cases_and_the_agencys_new_cases(alice, bob, carol, m
     assert old.code not in new_section
 
 
-def test_home_leaves_out_closed_cases_from_my_open_cases(alice, make_case):
-    from qamqor.cases.actions import change_status
+def test_home_leaves_out_closed_cases_from_my_open_cases(alice, carol, make_case):
+    from qamqor.conftest import close_case
 
     closed = make_case()
-    change_status(alice, closed, "Closed", reason="Помощь оказана")
+    close_case(closed, alice, carol)
     page = signed_in(alice).get(reverse("home")).content.decode()
     assert closed.code not in page.split('id="new-cases"')[0]
 
