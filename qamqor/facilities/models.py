@@ -2,7 +2,9 @@
 
 Occupancy is never stored: it is the count of placements without a discharge date
 (queries.py), so it cannot drift from the placements themselves. A shelter's address is
-confidential and encrypted; only the placement page of a resident's case shows it.
+confidential and encrypted; it is shown on the placement page of a resident's case to those
+who see who the resident is, and to those who manage the agency's facilities
+(docs/facilities.md).
 """
 
 from django.conf import settings
@@ -27,7 +29,10 @@ class PlacementCategory(TranslatedName):
 
 
 class Facility(models.Model):
-    """A crisis centre or shelter run by an agency; its region is the agency's."""
+    """A crisis centre or shelter run by an agency, in a region (often the agency's own).
+
+    `code` names it in import files; `is_active` false means closed: no new admissions.
+    """
 
     agency = models.ForeignKey(
         "accounts.Agency",
@@ -35,7 +40,19 @@ class Facility(models.Model):
         related_name="facilities",
         verbose_name=_("agency"),
     )
+    code = models.SlugField(
+        _("code"),
+        max_length=40,
+        unique=True,
+        help_text=_("A short unique name used by import files, e.g. ala-shelter-1."),
+    )
     name = models.CharField(_("name"), max_length=200)
+    region = models.ForeignKey(
+        "accounts.Region",
+        on_delete=models.PROTECT,
+        related_name="facilities",
+        verbose_name=_("region"),
+    )
     address = EncryptedTextField(_("address"))
     is_active = models.BooleanField(_("receives residents"), default=True)
 

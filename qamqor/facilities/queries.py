@@ -12,7 +12,7 @@ from qamqor.clock import today
 from qamqor.services.models import Standard
 from qamqor.services.standards import standard_for
 
-from .models import FacilityCapacity, Placement, PlacementCategory
+from .models import Facility, FacilityCapacity, Placement, PlacementCategory
 
 # The recipient category whose standard limits a stay, by the grounds of the case.
 TRAFFICKING_STANDARD = "trafficking_victim"
@@ -31,10 +31,8 @@ def occupied_places(capacity: FacilityCapacity) -> int:
     )
 
 
-def free_places(
-    region: Region | None = None, category: PlacementCategory | None = None
-) -> QuerySet[FacilityCapacity]:
-    """Capacities of active facilities with `occupied` and `free` places, in one query."""
+def capacities_with_occupancy() -> QuerySet[FacilityCapacity]:
+    """Capacity rows annotated with `occupied` and `free` places, counted in SQL."""
     residents = (
         open_placements()
         .filter(facility_id=OuterRef("facility_id"), category_id=OuterRef("category_id"))
@@ -43,18 +41,40 @@ def free_places(
         .annotate(n=Count("pk"))
         .values("n")
     )
-    rows = (
-        FacilityCapacity.objects.filter(facility__is_active=True)
-        .select_related("facility__agency__region", "category")
+    return (
+        FacilityCapacity.objects.select_related("category")
         .annotate(occupied=Coalesce(Subquery(residents, output_field=IntegerField()), 0))
         .annotate(free=F("places") - F("occupied"))
-        .order_by("facility__agency__region__name_ru", "facility__name", "category__position")
+    )
+
+
+def free_places(
+    region: Region | None = None, category: PlacementCategory | None = None
+) -> QuerySet[FacilityCapacity]:
+    """Capacities of active facilities with `occupied` and `free` places, in one query."""
+    rows = (
+        capacities_with_occupancy()
+        .filter(facility__is_active=True)
+        .select_related("facility__agency", "facility__region")
+        .order_by("facility__region__name_ru", "facility__name", "category__position")
     )
     if region is not None:
-        rows = rows.filter(facility__agency__region=region)
+        rows = rows.filter(facility__region=region)
     if category is not None:
         rows = rows.filter(category=category)
     return rows
+
+
+def occupancy_by_category(facility: Facility) -> dict[int, int]:
+    """Residents staying in `facility` now, by category id."""
+    counts = (
+        open_placements()
+        .filter(facility=facility)
+        .order_by()
+        .values("category_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["category_id"]: row["n"] for row in counts}
 
 
 @dataclass(frozen=True)

@@ -4,13 +4,17 @@ from typing import Any
 
 import pytest
 from django.utils import translation
+from django.utils.text import slugify
 
 from qamqor.accounts.models import Agency
+from qamqor.cases.models import Case
 from qamqor.facilities.models import Facility, FacilityCapacity, PlacementCategory
 
 # A Monday, noon in Almaty: every test of dates runs on this day unless it moves the clock.
 TODAY = datetime.date(2026, 3, 2)
 SHELTER_ADDRESS = "Алматы, улица Синтетическая, 12"
+# Cases of these tests are opened well before their admissions.
+OPENED = TODAY - datetime.timedelta(days=90)
 
 
 @pytest.fixture
@@ -25,8 +29,25 @@ def frozen_today(monkeypatch: pytest.MonkeyPatch) -> Callable[[datetime.date], N
     return move_to
 
 
+@pytest.fixture
+def make_case(make_case: Callable[..., Case]) -> Callable[..., Case]:
+    """The shared case factory, opening cases on OPENED unless told otherwise."""
+
+    def build(*args: Any, opened_on: datetime.date | None = None, **kwargs: Any) -> Case:
+        return make_case(*args, opened_on=opened_on or OPENED, **kwargs)
+
+    return build
+
+
 def make_facility(agency: Agency, name: str = "Shelter A", **places: int) -> Facility:
-    facility = Facility.objects.create(agency=agency, name=name, address=SHELTER_ADDRESS)
+    """A facility in its agency's region, its code made from its name."""
+    facility = Facility.objects.create(
+        agency=agency,
+        code=slugify(name),
+        name=name,
+        region=agency.region,
+        address=SHELTER_ADDRESS,
+    )
     for code, count in places.items():
         FacilityCapacity.objects.create(
             facility=facility, category=PlacementCategory.objects.get(code=code), places=count

@@ -97,3 +97,39 @@ def test_a_transfer_to_a_full_facility_changes_nothing(alice, make_case, shelter
         transfer(alice, mover, shelter, "women", TODAY)
     mover.refresh_from_db()
     assert mover.is_open and Placement.objects.count() == 2
+
+
+def test_an_admission_before_the_case_was_opened_is_refused(alice, make_case, shelter):
+    case = make_case(opened_on=YESTERDAY)
+    with pytest.raises(ValidationError) as refusal:
+        admit(alice, case, shelter, "women", YESTERDAY - datetime.timedelta(days=1))
+    assert refusal.value.message_dict == {
+        "admitted_on": [f"This date comes before the case was opened ({YESTERDAY:%d.%m.%Y})."]
+    }
+    assert not Placement.objects.exists()
+    assert admit(alice, case, shelter, "women", YESTERDAY).is_open  # the opening day is fine
+
+
+def test_a_transfer_before_the_admission_changes_nothing(alice, case, shelter, other_shelter):
+    placement = admit(alice, case, shelter, "women", YESTERDAY)
+    with pytest.raises(ValidationError, match="before the admission"):
+        transfer(alice, placement, other_shelter, "women", YESTERDAY - datetime.timedelta(days=1))
+    placement.refresh_from_db()
+    assert placement.is_open and Placement.objects.count() == 1
+
+
+def test_a_transfer_before_the_case_was_opened_is_refused(alice, make_case, shelter, other_shelter):
+    case = make_case(opened_on=YESTERDAY)
+    placement = admit(alice, case, shelter, "women", YESTERDAY)
+    with pytest.raises(ValidationError, match="before the case was opened"):
+        transfer(alice, placement, other_shelter, "women", YESTERDAY - datetime.timedelta(days=2))
+    placement.refresh_from_db()
+    assert placement.is_open and Placement.objects.count() == 1
+
+
+def test_a_transfer_in_the_future_is_refused(alice, case, shelter, other_shelter):
+    placement = admit(alice, case, shelter, "women", YESTERDAY)
+    with pytest.raises(ValidationError, match="future"):
+        transfer(alice, placement, other_shelter, "women", TODAY + datetime.timedelta(days=1))
+    placement.refresh_from_db()
+    assert placement.is_open and Placement.objects.count() == 1

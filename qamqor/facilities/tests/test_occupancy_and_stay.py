@@ -47,7 +47,7 @@ def test_free_places_is_one_query_however_many_facilities(agency, other_agency):
         make_facility(other_agency, name=f"Far shelter {number}", women=1)
     with CaptureQueriesContext(connection) as queries:
         rows = list(free_places())
-        [(r.facility.agency.region.name, r.category.name, r.free) for r in rows]
+        [(r.facility.region.name, r.facility.agency.name, r.category.name, r.free) for r in rows]
     assert len(rows) == 20 and len(queries) == 1
 
 

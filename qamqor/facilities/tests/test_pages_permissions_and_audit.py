@@ -162,3 +162,18 @@ def test_the_case_file_and_the_menu_lead_to_the_placement_pages(alice, case):
     body = signed_in(alice).get(reverse("cases:detail", args=[case.code])).content.decode()
     assert reverse("facilities:placement", args=[case.code]) in body
     assert reverse("facilities:free") in body
+
+
+def test_an_admission_before_the_case_was_opened_is_refused_on_the_page(alice, make_case, shelter):
+    case = make_case(opened_on=TODAY)
+    data = {
+        "admit-facility": shelter.pk,
+        "admit-category": shelter.capacities.get(category__code="women").category_id,
+        "admit-admitted_on": (TODAY - datetime.timedelta(days=1)).isoformat(),
+    }
+    response = post(alice, "admit", case, data)
+    assert response.status_code == 400
+    assert f"This date comes before the case was opened ({TODAY:%d.%m.%Y})" in (
+        response.content.decode()
+    )
+    assert not case.placements.exists()
