@@ -25,6 +25,16 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from qamqor.accounts.models import Agency, AgencyKind, Membership, Region, Role, User
+from qamqor.assessments.models import (
+    Assessment,
+    AssessmentStatus,
+    DecisionMakingOrg,
+    EligibilityDecision,
+    Instrument,
+    TraffickingDecision,
+    TraffickingStatus,
+)
+from qamqor.assessments.scoring import RiskRules, risk_result, yes_count
 from qamqor.audit.events import record
 from qamqor.audit.models import AuditEvent
 from qamqor.cases.codes import assign_case_codes
@@ -38,6 +48,8 @@ from qamqor.cases.models import (
 )
 from qamqor.clock import now as clock_now
 from qamqor.clock import today as clock_today
+from qamqor.facilities.models import Facility, FacilityCapacity, Placement, PlacementCategory
+from qamqor.protection.models import MeasureKind, ProtectionMeasure, add_months
 from qamqor.registry.iin import check_digit
 from qamqor.registry.models import Gender, NameKey, Person
 from qamqor.registry.search_index import name_key_rows
@@ -60,6 +72,7 @@ DEMO_PASSWORD = "qamqor-demo-2026"  # noqa: S105
 DEFAULT_SEED = 2026
 BATCH_SIZE = 2000
 LOAD_ACTION = "demo_data.load"
+EXTEND_ACTION = "demo_data.add_open_cases"
 HISTORY_DAYS = 3 * 365
 
 T = TypeVar("T")
@@ -97,6 +110,11 @@ class LoadSummary:
     notes: int = 0
     name_keys: int = 0
     grounds: Counter[str] = field(default_factory=Counter)
+    facilities: int = 0
+    placements: int = 0
+    assessments: int = 0
+    decisions: int = 0  # trafficking status and eligibility
+    measures: int = 0
 
 
 def is_loaded() -> bool:
@@ -137,8 +155,14 @@ def load(
         _check_installation(specs)
         rng = random.Random(seed)
         network = _create_network(rng, specs)
-        builder = _CaseBuilder(rng, network)
-        summary = LoadSummary(agencies=len(network.agencies), users=network.user_count)
+        casework_rng = _casework_random(seed)
+        shelters = _create_shelters(casework_rng, network.agencies, network.region_ids)
+        builder = _CaseBuilder(rng, network, _CaseWork(casework_rng, network, shelters))
+        summary = LoadSummary(
+            agencies=len(network.agencies),
+            users=network.user_count,
+            facilities=sum(len(found) for found in shelters.values()),
+        )
         opened = sorted(builder.first_opening() for _ in range(persons))
         for start in range(0, persons, batch_size):
             batch = _Batch()
@@ -149,6 +173,11 @@ def load(
                 progress(start + len(opened[start : start + batch_size]), persons)
         record(None, LOAD_ACTION, persons=persons, cases=summary.cases, seed=seed)
     return summary
+
+
+def _casework_random(seed: int | str) -> random.Random:
+    # A stream of its own: the persons and cases of a seed stay what they were without it.
+    return random.Random(f"{seed}:casework")
 
 
 def _check_installation(specs: list[AgencySpec]) -> None:
@@ -277,6 +306,17 @@ def _create_network(rng: random.Random, specs: list[AgencySpec]) -> _Network:
         elif membership.role.code == "supervisor":
             info.supervisors.append(membership.user_id)
 
+    return _Network(
+        agencies=infos,
+        region_ids={iso: region.pk for iso, region in regions.items()},
+        region_isos={region.pk: iso for iso, region in regions.items()},
+        case_prefixes={region.pk: region.case_prefix for region in regions.values()},
+        user_count=len(users),
+        owners=_owners(infos),
+    )
+
+
+def _owners(infos: list[_AgencyInfo]) -> dict[tuple[str, str], Weighted[_AgencyInfo]]:
     owners: dict[tuple[str, str], Weighted[_AgencyInfo]] = {}
     for grounds, weights in _OWNER_WEIGHTS.items():
         for place in PLACES:
@@ -290,14 +330,7 @@ def _create_network(rng: random.Random, specs: list[AgencySpec]) -> _Network:
             ]
             if options:
                 owners[(grounds, place.iso_code)] = Weighted(options)
-    return _Network(
-        agencies=infos,
-        region_ids={iso: region.pk for iso, region in regions.items()},
-        region_isos={region.pk: iso for iso, region in regions.items()},
-        case_prefixes={region.pk: region.case_prefix for region in regions.values()},
-        user_count=len(users),
-        owners=owners,
-    )
+    return owners
 
 
 def _address(rng: random.Random, iso_code: str, *, office: bool = False) -> str:
@@ -318,13 +351,12 @@ def _phone(rng: random.Random, iso_code: str) -> str:
 
 # ---- persons and cases --------------------------------------------------------------
 
-_GROUNDS = Weighted(
-    [
-        (Grounds.TRAFFICKING, 0.15),
-        (Grounds.DOMESTIC_VIOLENCE, 0.75),
-        (Grounds.CRUEL_TREATMENT, 0.10),
-    ]
-)
+_GROUNDS_SHARES = [
+    (Grounds.TRAFFICKING, 0.15),
+    (Grounds.DOMESTIC_VIOLENCE, 0.75),
+    (Grounds.CRUEL_TREATMENT, 0.10),
+]
+_GROUNDS = Weighted(_GROUNDS_SHARES)
 _REGIONS = Weighted([(place.iso_code, place.weight) for place in PLACES])
 _TRAFFICKING_REGIONS = Weighted(
     [
@@ -408,6 +440,14 @@ class _Batch:
     assignments: list[CaseAssignment] = field(default_factory=list)
     incidents: list[Incident] = field(default_factory=list)
     notes: list[CaseNote] = field(default_factory=list)
+    placements: list[Placement] = field(default_factory=list)
+    transfers: list[Placement] = field(default_factory=list)  # each from one of placements
+    assessments: list[Assessment] = field(default_factory=list)
+    eligibility: list[EligibilityDecision] = field(default_factory=list)
+    eligibility_revisions: list[EligibilityDecision] = field(default_factory=list)
+    trafficking: list[TraffickingDecision] = field(default_factory=list)
+    trafficking_revisions: list[TraffickingDecision] = field(default_factory=list)
+    measures: list[ProtectionMeasure] = field(default_factory=list)
 
     def save(self, prefixes: dict[int, str], summary: LoadSummary) -> None:
         Person.objects.bulk_create(self.persons)
@@ -418,21 +458,71 @@ class _Batch:
         CaseAssignment.objects.bulk_create(self.assignments)
         Incident.objects.bulk_create(self.incidents)
         CaseNote.objects.bulk_create(self.notes)
+        # Earlier rows first: a transfer, a revision or a decision points at them.
+        Placement.objects.bulk_create(self.placements)
+        Placement.objects.bulk_create(self.transfers)
+        Assessment.objects.bulk_create(self.assessments)
+        EligibilityDecision.objects.bulk_create(self.eligibility)
+        EligibilityDecision.objects.bulk_create(self.eligibility_revisions)
+        TraffickingDecision.objects.bulk_create(self.trafficking)
+        TraffickingDecision.objects.bulk_create(self.trafficking_revisions)
+        ProtectionMeasure.objects.bulk_create(self.measures)
         summary.persons += len(self.persons)
         summary.cases += len(self.cases)
         summary.incidents += len(self.incidents)
         summary.notes += len(self.notes)
         summary.name_keys += len(keys)
         summary.grounds.update(case.grounds for case in self.cases)
+        summary.placements += len(self.placements) + len(self.transfers)
+        summary.assessments += len(self.assessments)
+        summary.decisions += sum(
+            len(rows)
+            for rows in (
+                self.eligibility,
+                self.eligibility_revisions,
+                self.trafficking,
+                self.trafficking_revisions,
+            )
+        )
+        summary.measures += len(self.measures)
+
+
+def _office_moment(
+    rng: random.Random,
+    now: datetime.datetime,
+    day: datetime.date,
+    not_before: datetime.datetime | None = None,
+) -> datetime.datetime:
+    """A time in office hours of `day`, never in the future nor before `not_before`."""
+    # Every call draws the same four numbers, whatever the time of day, so that one
+    # seed gives the same data all day long.
+    zone = now.tzinfo
+    hour, minute, delay, fraction = (
+        rng.randint(9, 18),
+        rng.randrange(60),
+        rng.randint(5, 240),
+        rng.random(),
+    )
+    at = datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=zone)
+    if not_before is not None and at < not_before:
+        at = not_before + datetime.timedelta(minutes=delay)
+    if at > now:
+        # Today, before now: somewhere between the earliest allowed moment and now.
+        earliest = datetime.datetime.combine(day, datetime.time(0), tzinfo=zone)
+        if not_before is not None:
+            earliest = max(earliest, not_before)
+        at = earliest + (now - earliest) * fraction if earliest < now else now
+    return at
 
 
 class _CaseBuilder:
-    def __init__(self, rng: random.Random, network: _Network) -> None:
+    def __init__(self, rng: random.Random, network: _Network, casework: "_CaseWork") -> None:
         self.rng = rng
         self.network = network
-        self.now = clock_now()
+        self.casework = casework
+        # Times are made in the zone of the office (Almaty), where "today" is.
+        self.now = timezone.localtime(clock_now())
         self.today = clock_today()
-        self.zone = timezone.get_current_timezone()
         self.iins: set[str] = set()
 
     # -- time
@@ -445,26 +535,7 @@ class _CaseBuilder:
     def moment(
         self, day: datetime.date, not_before: datetime.datetime | None = None
     ) -> datetime.datetime:
-        """A time in office hours of `day`, never in the future nor before `not_before`."""
-        # Every call draws the same four numbers, whatever the time of day, so that one
-        # seed gives the same data all day long.
-        rng = self.rng
-        hour, minute, delay, fraction = (
-            rng.randint(9, 18),
-            rng.randrange(60),
-            rng.randint(5, 240),
-            rng.random(),
-        )
-        at = datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=self.zone)
-        if not_before is not None and at < not_before:
-            at = not_before + datetime.timedelta(minutes=delay)
-        if at > self.now:
-            # Today, before now: somewhere between the earliest allowed moment and now.
-            earliest = datetime.datetime.combine(day, datetime.time(0), tzinfo=self.zone)
-            if not_before is not None:
-                earliest = max(earliest, not_before)
-            at = earliest + (self.now - earliest) * fraction if earliest < self.now else self.now
-        return at
+        return _office_moment(self.rng, self.now, day, not_before)
 
     # -- persons
 
@@ -489,6 +560,19 @@ class _CaseBuilder:
                 second_owner = self.network.owners[(again, iso)].pick(rng)
                 second_age = age + (second_on - opened_on).days // 365
                 self._case(batch, person, again, second_owner, second_on, second_age, foreign)
+
+    def add_open_case(
+        self, batch: _Batch, opened_on: datetime.date, owner: _AgencyInfo, grounds: Grounds
+    ) -> None:
+        """A person with one case of `owner` that is still open (active or follow-up)."""
+        rng = self.rng
+        sex = "female" if rng.random() < _FEMALE_SHARE[grounds] else "male"
+        age = self._age(grounds)
+        foreign = rng.random() < _FOREIGN_SHARE[grounds]
+        person = self._person(sex, age, foreign, opened_on, owner)
+        batch.persons.append(person)
+        case = self._case(batch, person, grounds, owner, opened_on, age, foreign, stays_open=True)
+        person.created_at = person.updated_at = case.created_at
 
     def _age(self, grounds: str) -> int:
         rng = self.rng
@@ -608,13 +692,17 @@ class _CaseBuilder:
         opened_on: datetime.date,
         age: int,
         foreign: bool,
+        *,
+        stays_open: bool = False,
     ) -> Case:
         rng = self.rng
         sex = person.sex
         created_at = self.moment(opened_on)
         ends_on = opened_on + datetime.timedelta(days=rng.randint(*_SERVICE_DAYS[grounds]))
         status, closed_on, reason = Status.ACTIVE, None, ""
-        if ends_on < self.today:
+        if ends_on < self.today and stays_open:
+            status = Status.FOLLOW_UP
+        elif ends_on < self.today:
             share = rng.random()
             if share < 0.12:
                 status = Status.FOLLOW_UP
@@ -649,9 +737,11 @@ class _CaseBuilder:
             )
         last_day = closed_on or self.today
         activity = [created_at]
+        incident_dates = []
         for number in range(_INCIDENT_COUNTS.pick(rng)):
             incident = self._incident(case, number, age, foreign, last_day)
             activity.append(incident.recorded_at)
+            incident_dates.append(incident.occurred_on)
             batch.incidents.append(incident)
         for _note in range(_NOTE_COUNTS.pick(rng)):
             day = opened_on + datetime.timedelta(days=rng.randint(0, (last_day - opened_on).days))
@@ -669,6 +759,10 @@ class _CaseBuilder:
             activity.append(self.moment(closed_on, created_at))
         case.updated_at = max(activity)
         batch.cases.append(case)
+        self.casework.add(
+            batch,
+            _CaseFacts(case, owner, age, foreign, min(ends_on, last_day), workers, incident_dates),
+        )
         return case
 
     def _incident(
@@ -755,3 +849,589 @@ class _CaseBuilder:
         incident.relationship = relationship
         incident.perpetrator_description = texts.perpetrator(rng, relationship, sex, age)
         incident.narrative = texts.trafficking_narrative(rng, types, sex)
+
+
+# ---- what happens in a case: assessments, decisions, placements, protection -----------
+#
+# Written as the actions of assessments, facilities and protection would write them: a
+# draft has no score, a completed assessment has every item answered and its score, a
+# decision rests on a completed assessment of its case, a revision supersedes the decision
+# before it, a "possible victim" decision carries the reflection period of the instrument
+# version it rests on, admissions respect capacity (counted as places taken today) and
+# never precede the opening, a transfer continues a stay, measures last what the law
+# allows. Nothing is dated in the future. A stream of random numbers of its own leaves the
+# persons and cases of a seed as they were without it.
+
+
+@dataclass(frozen=True)
+class _CaseFacts:
+    case: Case
+    owner: _AgencyInfo
+    age: int
+    foreign: bool
+    services_end: datetime.date  # the last day of services: closure, or today at most
+    workers: list[int]
+    incident_dates: list[datetime.date]
+
+
+@dataclass
+class _FacilityInfo:
+    facility_id: int
+    places: dict[str, int]  # category code -> places
+    taken: Counter[str] = field(default_factory=Counter)  # places taken today
+
+    def has_room(self, category: str) -> bool:
+        return self.taken[category] < self.places.get(category, 0)
+
+
+@dataclass(frozen=True)
+class _InstrumentVersion:
+    instrument_id: int
+    effective_from: datetime.date
+    effective_to: datetime.date | None
+    items: tuple[str, ...]
+    rules: dict[str, object]
+
+    def in_force_on(self, day: datetime.date) -> bool:
+        return self.effective_from <= day and (self.effective_to is None or day < self.effective_to)
+
+
+# Places per category in a shelter of each kind of crisis centre.
+_SHELTER_PLACES = {
+    "trafficking_centre": {
+        "women": 8, "women_with_children": 6, "men": 6, "minors": 3, "foreign_nationals": 4,
+        "persons_with_disabilities": 1,
+    },
+    "dv_centre": {
+        "women": 10, "women_with_children": 10, "minors": 3, "persons_with_disabilities": 2,
+    },
+}  # fmt: skip
+_PLACED_SHARE: dict[str, float] = {
+    Grounds.TRAFFICKING: 0.6,
+    Grounds.DOMESTIC_VIOLENCE: 0.35,
+    Grounds.CRUEL_TREATMENT: 0.15,
+}
+NEED_INSTRUMENT = "eligibility-cruel-treatment"
+IDENTIFICATION_INSTRUMENT = "trafficking-identification"
+RISK_INSTRUMENT = "dv-risk"
+# Days from admission (or opening) to the completed need assessment: mostly within the
+# standard's three days, some late.
+_ASSESSMENT_LAG = Weighted([(0, 30), (1, 25), (2, 15), (3, 10), (5, 10), (8, 6), (14, 4)])
+_DECIDING_BODY = "Комиссия по оценке потребности в специальных социальных услугах, {city}"
+_ELIGIBILITY_REASONS = {
+    "eligible": "Критерии жестокого обращения и социальной дезадаптации подтверждены.",
+    "not_eligible": "Критерии социальной дезадаптации не подтверждены.",
+    "needs_information": "Нужны сведения о документах и доходах; запрос направлен.",
+}
+_TRAFFICKING_GROUNDS = {
+    TraffickingStatus.POSSIBLE: "Признаки принудительного труда и удержания документов.",
+    TraffickingStatus.ACTUAL: "Признаки эксплуатации подтверждены материалами проверки.",
+    TraffickingStatus.NOT_A_VICTIM: "Признаки торговли людьми не подтвердились.",
+}
+_POLICE_CONDITIONS = ["no_seeking", "no_contact", "no_harassment", "no_approach"]
+_COURT_CONDITIONS = [
+    "no_seeking", "no_contact", "no_harassment", "no_approach", "no_firearms",
+    "no_psychoactive", "not_living_together",
+]  # fmt: skip
+_COURT = "Специализированный межрайонный суд по административным правонарушениям, {city}"
+
+
+def _create_shelters(
+    rng: random.Random, agencies: list[_AgencyInfo], region_ids: dict[str, int]
+) -> dict[int, list[_FacilityInfo]]:
+    """One shelter for every crisis centre, two for state-run ones."""
+    categories = dict(PlacementCategory.objects.values_list("code", "pk"))
+    planned: list[tuple[_AgencyInfo, Facility, dict[str, int]]] = []
+    for info in agencies:
+        group = _owner_group(info.spec)
+        if group not in _SHELTER_PLACES:
+            continue
+        place = PLACE_BY_ISO[info.iso_code]
+        handle = place.slug if group == "trafficking_centre" else f"{place.slug}-dv"
+        for number in range(1, (3 if info.spec.kind == "crisis_centre_state" else 2)):
+            facility = Facility(
+                agency_id=info.agency_id,
+                code=f"{handle}-shelter-{number}",
+                name=f"Приют № {number}, {info.spec.name_ru}",
+                region_id=region_ids[info.iso_code],
+                address=_address(rng, info.iso_code),
+            )
+            planned.append((info, facility, _SHELTER_PLACES[group]))
+    Facility.objects.bulk_create([facility for _info, facility, _places in planned])
+    FacilityCapacity.objects.bulk_create(
+        [
+            FacilityCapacity(facility=facility, category_id=categories[code], places=count)
+            for _info, facility, places in planned
+            for code, count in places.items()
+        ]
+    )
+    shelters: dict[int, list[_FacilityInfo]] = {}
+    for info, facility, places in planned:
+        shelters.setdefault(info.agency_id, []).append(_FacilityInfo(facility.pk, dict(places)))
+    return shelters
+
+
+class _CaseWork:
+    def __init__(
+        self,
+        rng: random.Random,
+        network: _Network,
+        shelters: dict[int, list[_FacilityInfo]],
+    ) -> None:
+        self.rng = rng
+        self.network = network
+        self.shelters = shelters
+        self.now = timezone.localtime(clock_now())
+        self.today = clock_today()
+        self.categories = dict(PlacementCategory.objects.values_list("code", "pk"))
+        self.instruments: dict[str, list[_InstrumentVersion]] = {}
+        for instrument in Instrument.objects.prefetch_related("items").order_by("-version"):
+            self.instruments.setdefault(instrument.code, []).append(
+                _InstrumentVersion(
+                    instrument.pk,
+                    instrument.effective_from,
+                    instrument.effective_to,
+                    tuple(item.code for item in instrument.items.all()),
+                    dict(instrument.rules),
+                )
+            )
+        self.police = {
+            info.iso_code: info.agency_id for info in network.agencies if info.spec.kind == "police"
+        }
+
+    def moment(
+        self, day: datetime.date, not_before: datetime.datetime | None = None
+    ) -> datetime.datetime:
+        return _office_moment(self.rng, self.now, day, not_before)
+
+    def version(self, code: str, day: datetime.date) -> _InstrumentVersion | None:
+        return next((v for v in self.instruments.get(code, []) if v.in_force_on(day)), None)
+
+    def add(self, batch: _Batch, facts: _CaseFacts) -> None:
+        started = self._placement(batch, facts) or facts.case.opened_on
+        self._need_assessment(batch, facts, started)
+        if facts.case.grounds == Grounds.TRAFFICKING:
+            self._identification(batch, facts)
+        else:
+            self._risk_assessment(batch, facts)
+            self._protection(batch, facts)
+
+    def _day(self, after: datetime.date, days: int, facts: _CaseFacts) -> datetime.date | None:
+        """`days` after a date, if services still ran then (never after today)."""
+        day = after + datetime.timedelta(days=days)
+        return day if day <= facts.services_end else None
+
+    # -- placements
+
+    def _category(self, facts: _CaseFacts, shelter: _FacilityInfo) -> str | None:
+        person = facts.case.person
+        wishes = []
+        if facts.age < 18:
+            wishes.append("minors")
+        if person.disability == "yes":
+            wishes.append("persons_with_disabilities")
+        if facts.foreign:
+            wishes.append("foreign_nationals")
+        if person.sex == "female":
+            wishes += ["women_with_children"] if person.accompanying_children else []
+            wishes.append("women")
+        else:
+            wishes.append("men")
+        return next((code for code in wishes if code in shelter.places), None)
+
+    def _placement(self, batch: _Batch, facts: _CaseFacts) -> datetime.date | None:
+        """Admit the person to a shelter of the owning agency; the day of admission."""
+        rng, case = self.rng, facts.case
+        shelters = self.shelters.get(facts.owner.agency_id)
+        if not shelters or rng.random() >= _PLACED_SHARE[case.grounds]:
+            return None
+        shelter = rng.choice(shelters)
+        category = self._category(facts, shelter)
+        admitted_on = self._day(case.opened_on, rng.choice((0, 0, 0, 1, 2)), facts)
+        if category is None or admitted_on is None:
+            return None
+        stay = rng.randint(3, 200)
+        leaves_on = admitted_on + datetime.timedelta(days=stay)
+        # Still there today only while services run and the stay has not ended.
+        staying = facts.services_end >= self.today and leaves_on > self.today
+        if staying and not shelter.has_room(category):
+            return None
+        discharged_on = None if staying else min(leaves_on, facts.services_end)
+        recorded_by = facts.workers[0]
+        moved_on = None
+        if len(shelters) > 1 and stay > 40 and rng.random() < 0.15:
+            moved_on = admitted_on + datetime.timedelta(days=rng.randint(10, stay - 20))
+            if moved_on > facts.services_end or (
+                discharged_on is not None and moved_on >= discharged_on
+            ):
+                moved_on = None
+        first = Placement(
+            case=case,
+            facility_id=shelter.facility_id,
+            category_id=self.categories[category],
+            admitted_on=admitted_on,
+            discharged_on=moved_on or discharged_on,
+            recorded_by_id=recorded_by,
+            recorded_at=self.moment(admitted_on),
+        )
+        batch.placements.append(first)
+        where = shelter
+        if moved_on is not None:
+            where = next(other for other in shelters if other is not shelter)
+            moved_category = self._category(facts, where) or category
+            if moved_category not in where.places or (
+                discharged_on is None and not where.has_room(moved_category)
+            ):
+                # No room to move to: the stay goes on where it began.
+                first.discharged_on = discharged_on
+                where = shelter
+            else:
+                category = moved_category
+                batch.transfers.append(
+                    Placement(
+                        case=case,
+                        facility_id=where.facility_id,
+                        category_id=self.categories[category],
+                        admitted_on=moved_on,
+                        discharged_on=discharged_on,
+                        transferred_from=first,
+                        recorded_by_id=recorded_by,
+                        recorded_at=self.moment(moved_on),
+                    )
+                )
+        if discharged_on is None:
+            where.taken[category] += 1
+        return admitted_on
+
+    # -- assessments and decisions
+
+    def _assessment(
+        self,
+        facts: _CaseFacts,
+        version: _InstrumentVersion,
+        day: datetime.date,
+        answers: dict[str, str],
+        *,
+        complete: bool,
+    ) -> Assessment:
+        started_at = self.moment(day)
+        assessment = Assessment(
+            case=facts.case,
+            instrument_id=version.instrument_id,
+            answers=answers,
+            assessed_on=day,
+            started_at=started_at,
+            started_by_id=facts.workers[0],
+        )
+        if complete:
+            assessment.status = AssessmentStatus.COMPLETED
+            assessment.yes_count = yes_count(answers)
+            assessment.completed_at = self.moment(day, started_at)
+            assessment.completed_by_id = facts.workers[0]
+        return assessment
+
+    def _need_assessment(self, batch: _Batch, facts: _CaseFacts, started: datetime.date) -> None:
+        """The first needs assessment counted from admission (or opening), and the
+        eligibility decision that rests on it."""
+        rng = self.rng
+        if rng.random() < 0.03:
+            return  # never assessed
+        due = started + datetime.timedelta(days=_ASSESSMENT_LAG.pick(rng))
+        day = due if due <= facts.services_end else None
+        if day is None or rng.random() < 0.03:
+            # Not done yet (or left unfinished): now and then a draft is under way.
+            begun = self._day(started, rng.randint(0, 2), facts)
+            version = self.version(NEED_INSTRUMENT, begun) if begun else None
+            if begun is not None and version is not None and rng.random() < 0.4:
+                answers = {code: "yes" for code in version.items[: rng.randint(0, 3)]}
+                batch.assessments.append(
+                    self._assessment(facts, version, begun, answers, complete=False)
+                )
+            return
+        version = self.version(NEED_INSTRUMENT, day)
+        if version is None:
+            return
+        answers = {code: "yes" if rng.random() < 0.85 else "no" for code in version.items}
+        assessment = self._assessment(facts, version, day, answers, complete=True)
+        batch.assessments.append(assessment)
+        self._eligibility(batch, facts, assessment)
+
+    def _eligibility(self, batch: _Batch, facts: _CaseFacts, assessment: Assessment) -> None:
+        rng = self.rng
+        decided_on = self._day(assessment.assessed_on, rng.choice((0, 0, 1, 2, 3, 6)), facts)
+        if decided_on is None:
+            return  # pending
+        share = rng.random()
+        if (assessment.yes_count or 0) < 4:
+            decision = "not_eligible" if share < 0.5 else "needs_information"
+        else:
+            decision = "eligible" if share < 0.88 else (
+                "needs_information" if share < 0.97 else "not_eligible"
+            )  # fmt: skip
+        first = self._decision(facts, decision, decided_on, assessment)
+        batch.eligibility.append(first)
+        if decision != "needs_information":
+            return
+        revised_on = self._day(decided_on, rng.randint(5, 40), facts)
+        if revised_on is not None and rng.random() < 0.85:
+            revision = self._decision(
+                facts, "eligible" if rng.random() < 0.85 else "not_eligible", revised_on, None
+            )
+            revision.supersedes = first
+            batch.eligibility_revisions.append(revision)
+
+    def _decision(
+        self,
+        facts: _CaseFacts,
+        decision: str,
+        decided_on: datetime.date,
+        assessment: Assessment | None,
+    ) -> EligibilityDecision:
+        city = PLACE_BY_ISO[facts.owner.iso_code].city_ru
+        return EligibilityDecision(
+            case=facts.case,
+            assessment=assessment,
+            decision=decision,
+            deciding_body=_DECIDING_BODY.format(city=city),
+            decided_on=decided_on,
+            decided_by_id=facts.workers[0],
+            reasons=_ELIGIBILITY_REASONS[decision],
+            recorded_at=self.moment(decided_on),
+        )
+
+    def _identification(self, batch: _Batch, facts: _CaseFacts) -> None:
+        """The identification checklist, a "possible victim" decision on it with its
+        reflection period, and mostly a final decision after the period."""
+        rng = self.rng
+        day = self._day(facts.case.opened_on, rng.choice((0, 0, 1, 2, 3)), facts)
+        version = self.version(IDENTIFICATION_INSTRUMENT, day) if day else None
+        if day is None or version is None:
+            return
+        answers = {code: "yes" if rng.random() < 0.3 else "no" for code in version.items}
+        assessment = self._assessment(facts, version, day, answers, complete=True)
+        batch.assessments.append(assessment)
+        reflection_days = int(str(version.rules["reflection_days"]))
+        possible = self._trafficking(facts, TraffickingStatus.POSSIBLE, day, assessment)
+        possible.reflection_days = reflection_days
+        batch.trafficking.append(possible)
+        final_on = self._day(day, reflection_days + rng.randint(-10, 15), facts)
+        share = rng.random()
+        if final_on is None or share >= 0.9:
+            return  # still "possible"
+        status = TraffickingStatus.ACTUAL if share < 0.82 else TraffickingStatus.NOT_A_VICTIM
+        final = self._trafficking(facts, status, final_on, None)
+        final.supersedes = possible
+        batch.trafficking_revisions.append(final)
+
+    def _trafficking(
+        self,
+        facts: _CaseFacts,
+        status: str,
+        decided_on: datetime.date,
+        assessment: Assessment | None,
+    ) -> TraffickingDecision:
+        org = DecisionMakingOrg.POLICE if self.rng.random() < 0.55 else DecisionMakingOrg.NGO
+        return TraffickingDecision(
+            case=facts.case,
+            assessment=assessment,
+            status=status,
+            deciding_org_type=org,
+            decided_on=decided_on,
+            decided_by_id=facts.workers[0],
+            grounds=_TRAFFICKING_GROUNDS[TraffickingStatus(status)],
+            recorded_at=self.moment(decided_on),
+        )
+
+    def _risk_assessment(self, batch: _Batch, facts: _CaseFacts) -> None:
+        rng = self.rng
+        share = rng.random()
+        if share >= 0.85:
+            return
+        day = self._day(facts.case.opened_on, rng.choice((0, 0, 1, 2, 5)), facts)
+        version = self.version(RISK_INSTRUMENT, day) if day else None
+        if day is None or version is None:
+            return
+        if share >= 0.8:
+            answers = {code: "no" for code in version.items[: rng.randint(1, 10)]}
+            batch.assessments.append(self._assessment(facts, version, day, answers, complete=False))
+            return
+        likely = rng.uniform(0.1, 0.7)
+        answers = {code: "yes" if rng.random() < likely else "no" for code in version.items}
+        assessment = self._assessment(facts, version, day, answers, complete=True)
+        result = risk_result(
+            RiskRules.from_data(version.rules),
+            answers,
+            incident_dates=facts.incident_dates,
+            assessed_on=day,
+        )
+        assessment.count_level = result.count_level
+        assessment.incidents_in_window = result.incidents_in_window
+        assessment.escalated = result.escalated
+        assessment.level = result.level
+        assessment.conference_proposed = result.conference_proposed
+        batch.assessments.append(assessment)
+
+    # -- protection
+
+    def _protection(self, batch: _Batch, facts: _CaseFacts) -> None:
+        """A police protective order for some, court special requirements after it for a
+        few; both only issued by today."""
+        rng, case = self.rng, facts.case
+        if rng.random() >= (0.35 if case.grounds == Grounds.DOMESTIC_VIOLENCE else 0.1):
+            return
+        issued_on = case.opened_on + datetime.timedelta(days=rng.choice((0, 0, 1)))
+        if issued_on > self.today:
+            return
+        year = f"{issued_on:%y}"
+        batch.measures.append(
+            ProtectionMeasure(
+                case=case,
+                kind=MeasureKind.POLICE_ORDER,
+                issuer_agency_id=self.police.get(facts.owner.iso_code),
+                number=f"ЗП-{rng.randint(100, 9999)}/{year}",
+                issued_on=issued_on,
+                starts_on=issued_on,
+                ends_on=issued_on + datetime.timedelta(days=29),
+                conditions=sorted(rng.sample(_POLICE_CONDITIONS, k=rng.randint(1, 3))),
+                recorded_by_id=facts.workers[0],
+                recorded_at=self.moment(min(issued_on, self.today)),
+            )
+        )
+        if rng.random() >= 0.25:
+            return
+        court_on = issued_on + datetime.timedelta(days=rng.randint(15, 29))
+        if court_on > self.today:
+            return
+        starts_on = court_on + datetime.timedelta(days=rng.randint(0, 5))
+        conditions = sorted(rng.sample(_COURT_CONDITIONS, k=rng.randint(2, 4)))
+        reports = None
+        if rng.random() < 0.4:
+            conditions.append("report_to_police")
+            reports = rng.randint(1, 4)
+        batch.measures.append(
+            ProtectionMeasure(
+                case=case,
+                kind=MeasureKind.COURT_REQUIREMENTS,
+                issuer=_COURT.format(city=PLACE_BY_ISO[facts.owner.iso_code].city_ru),
+                number=f"{rng.randint(1000, 99999)}-{year}",
+                issued_on=court_on,
+                starts_on=starts_on,
+                ends_on=add_months(starts_on, rng.randint(3, 12)) - datetime.timedelta(days=1),
+                conditions=conditions,
+                reports_per_month=reports,
+                recorded_by_id=facts.workers[0],
+                recorded_at=self.moment(court_on),
+            )
+        )
+
+
+# ---- one busy agency ------------------------------------------------------------------
+
+
+def add_open_cases(
+    username: str,
+    count: int,
+    *,
+    seed: int = DEFAULT_SEED,
+    within_days: int = 180,
+    batch_size: int = BATCH_SIZE,
+    progress: Callable[[int, int], None] | None = None,
+) -> LoadSummary:
+    """Give the agency of the demo user `username` `count` more persons, each with an open
+    case opened in the last `within_days` days and the same mix of assessments, decisions,
+    placements and protection as the rest: the caseload of one busy agency, for
+    benchmarks (bench/my_tasks.py). One audit event; all or nothing."""
+    if count < 1:
+        raise ValueError("count must be a positive integer")
+    with transaction.atomic():
+        if not is_loaded():
+            raise DemoDataConflict("load the demo data set first")
+        network = _network_from_database()
+        membership = (
+            Membership.objects.filter(user__username=username, ended_at__isnull=True)
+            .order_by("pk")
+            .first()
+        )
+        agency_id = membership.agency_id if membership else None
+        owner = next((info for info in network.agencies if info.agency_id == agency_id), None)
+        if owner is None or not owner.workers or not owner.spec.owns_cases:
+            raise DemoDataConflict(f"{username} is not a demo user of an agency that owns cases")
+        rng = random.Random(f"{seed}:{username}:{count}")
+        casework_rng = _casework_random(f"{seed}:{username}:{count}")
+        shelters = _shelters_from_database(network)
+        builder = _CaseBuilder(rng, network, _CaseWork(casework_rng, network, shelters))
+        builder.iins.update(iin for iin in Person.objects.values_list("iin", flat=True) if iin)
+        grounds = Weighted(
+            [(value, weight) for value, weight in _GROUNDS_SHARES if value in owner.spec.owns_cases]
+        )
+        summary = LoadSummary()
+        opened = sorted(
+            builder.today - datetime.timedelta(days=rng.randrange(within_days))
+            for _ in range(count)
+        )
+        for start in range(0, count, batch_size):
+            batch = _Batch()
+            for opened_on in opened[start : start + batch_size]:
+                builder.add_open_case(batch, opened_on, owner, grounds.pick(rng))
+            batch.save(network.case_prefixes, summary)
+            if progress is not None:
+                progress(start + len(opened[start : start + batch_size]), count)
+        record(
+            None,
+            EXTEND_ACTION,
+            agency=owner.agency_id,
+            persons=count,
+            cases=summary.cases,
+            seed=seed,
+        )
+    return summary
+
+
+def _network_from_database() -> _Network:
+    """The demo network as loaded: agencies with their specs, workers and supervisors."""
+    specs = {spec.name_en: spec for spec in agency_specs()}
+    regions = list(Region.objects.all())
+    infos = [
+        _AgencyInfo(
+            agency.pk, agency.region_id, specs[agency.name_en].iso_code, specs[agency.name_en]
+        )
+        for agency in Agency.objects.filter(name_en__in=list(specs)).order_by("pk")
+    ]
+    by_agency = {info.agency_id: info for info in infos}
+    memberships = Membership.objects.filter(
+        agency_id__in=list(by_agency), ended_at__isnull=True
+    ).order_by("pk")
+    for agency_id, user_id, role in memberships.values_list("agency_id", "user_id", "role__code"):
+        if role == "case_worker":
+            by_agency[agency_id].workers.append(user_id)
+        elif role == "supervisor":
+            by_agency[agency_id].supervisors.append(user_id)
+    return _Network(
+        agencies=infos,
+        region_ids={region.iso_code: region.pk for region in regions},
+        region_isos={region.pk: region.iso_code for region in regions},
+        case_prefixes={region.pk: region.case_prefix for region in regions},
+        user_count=0,
+        owners=_owners(infos),
+    )
+
+
+def _shelters_from_database(network: _Network) -> dict[int, list[_FacilityInfo]]:
+    """The demo shelters with their places and the places taken today."""
+    agencies = [info.agency_id for info in network.agencies]
+    found: dict[int, _FacilityInfo] = {}
+    shelters: dict[int, list[_FacilityInfo]] = {}
+    capacities = FacilityCapacity.objects.filter(
+        facility__agency_id__in=agencies, facility__is_active=True
+    ).order_by("facility_id", "category__position")
+    for agency_id, facility_id, category, places in capacities.values_list(
+        "facility__agency_id", "facility_id", "category__code", "places"
+    ):
+        if facility_id not in found:
+            found[facility_id] = _FacilityInfo(facility_id, {})
+            shelters.setdefault(agency_id, []).append(found[facility_id])
+        found[facility_id].places[category] = places
+    taken = Placement.objects.filter(discharged_on__isnull=True, facility_id__in=list(found))
+    for facility_id, category in taken.values_list("facility_id", "category__code"):
+        found[facility_id].taken[category] += 1
+    return shelters

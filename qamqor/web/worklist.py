@@ -16,24 +16,27 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from heapq import merge
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
     Count,
     DateField,
     Exists,
-    ExpressionWrapper,
     F,
+    Func,
+    IntegerField,
+    Min,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Value,
     When,
     Window,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.sql.compiler import SQLCompiler
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import get_language, gettext_lazy, ngettext
@@ -46,6 +49,7 @@ from qamqor.assessments.models import (
     AssessmentStatus,
     Eligibility,
     EligibilityDecision,
+    Instrument,
     InstrumentKind,
     TraffickingDecision,
     TraffickingStatus,
@@ -59,6 +63,9 @@ from qamqor.facilities.queries import standard_category
 from qamqor.protection.models import MeasureKind
 from qamqor.protection.queries import EXPIRY_WARNING_DAYS, expiring_within
 from qamqor.services.models import Standard, StandardTimeLimit
+
+if TYPE_CHECKING:
+    from django.db.models.sql.compiler import _AsSqlType
 
 TASKS_PER_KIND = 10
 ORDER_WARNING_DAYS = EXPIRY_WARNING_DAYS  # as the case and protection pages warn
@@ -240,13 +247,33 @@ def _in_span(field: str, starts: datetime.date, ends: datetime.date | None) -> Q
     return span & Q(**{f"{field}__lte": ends}) if ends is not None else span
 
 
-def _days_after(field: str, days: int) -> ExpressionWrapper:
-    return ExpressionWrapper(F(field) + datetime.timedelta(days=days), output_field=DateField())
+class PlusDays(Func):
+    """A date plus a whole number of days, both SQL expressions, as a date.
 
+    Django has no portable form of it: PostgreSQL adds an integer to a date, SQLite
+    shifts a date with a modifier ('+3 days').
+    """
 
-def _as_date(value: datetime.date) -> datetime.date:
-    # PostgreSQL answers date + interval with a timestamp.
-    return value.date() if isinstance(value, datetime.datetime) else value
+    output_field = DateField()
+    arity = 2
+
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> "_AsSqlType":
+        return self.as_sql(
+            compiler,
+            connection,
+            template="date(%(expressions)s || ' days')",
+            arg_joiner=", '+' || ",
+            **extra,
+        )
+
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> "_AsSqlType":
+        return self.as_sql(
+            compiler, connection, template="(%(expressions)s)", arg_joiner=" + ", **extra
+        )
 
 
 def _localised(row: Mapping[str, Any], prefix: str) -> str:
@@ -264,63 +291,50 @@ def _days(count: int) -> str:
 def assessments_due(cases: QuerySet[Case], on: datetime.date) -> MergedTaskRows:
     """The first needs assessment not yet completed, due the standard's number of days
     after admission (the first placement of the case, or its opening when the person was
-    never placed); and drafts of other assessments left unfinished."""
+    never placed); and drafts left unfinished."""
     return MergedTaskRows(_first_needs_assessments(cases), _unfinished_drafts(cases, on))
 
 
-def _needs_assessment_due(cases: QuerySet[Case]) -> QuerySet[Case]:
-    """Cases without a completed need assessment, with `started` and `due` annotated;
-    cases no standard's time limit applies to are left out (nothing is due)."""
-    first_admission = (
-        Placement.objects.filter(case=OuterRef("pk")).order_by("admitted_on").values("admitted_on")
-    )
-    completed = Assessment.objects.filter(
-        case=OuterRef("pk"),
-        instrument__kind=InstrumentKind.ELIGIBILITY,
-        status__in=[AssessmentStatus.COMPLETED, AssessmentStatus.SUPERSEDED],
-    )
+def _first_needs_assessments(cases: QuerySet[Case]) -> TaskRows:
+    """Cases without a completed need assessment, due the days of the time limit of the
+    standard in force on the day the clock started; cases no standard's time limit
+    applies to are left out (nothing is due)."""
     grounds = _grounds_by_category()
     limits = StandardTimeLimit.objects.filter(time_limit__code=NEEDS_ASSESSMENT).values_list(
         "days", "standard__category__code", "standard__effective_from", "standard__effective_to"
     )
-    applies, due = Q(pk__in=[]), []
-    for days, category, starts, ends in limits:
-        if category not in grounds:
-            continue
-        condition = Q(grounds__in=grounds[category]) & _in_span("started", starts, ends)
-        applies |= condition
-        due.append(When(condition, then=_days_after("started", days)))
-    return (
-        cases.annotate(started=Coalesce(Subquery(first_admission[:1]), F("opened_on")))
-        .filter(applies, ~Exists(completed))
-        .annotate(due=models.Case(*due, default=Value(None), output_field=DateField()))
-    )
-
-
-def _first_needs_assessments(cases: QuerySet[Case]) -> TaskRows:
-    drafts = Assessment.objects.filter(
+    days = [
+        When(Q(grounds__in=grounds[category]) & _in_span("started", starts, ends), then=count)
+        for count, category, starts, ends in limits
+        if category in grounds
+    ]
+    assessed = Assessment.objects.filter(
         case=OuterRef("pk"),
-        instrument__kind=InstrumentKind.ELIGIBILITY,
-        status=AssessmentStatus.DRAFT,
+        # A list of a few ids, read once, rather than a join for every assessment.
+        instrument_id__in=Instrument.objects.filter(kind=InstrumentKind.ELIGIBILITY).values("pk"),
+        status__in=[AssessmentStatus.COMPLETED, AssessmentStatus.SUPERSEDED],
     )
     rows = (
-        _needs_assessment_due(cases)
-        .annotate(draft_started=Exists(drafts))
+        cases.filter(~Exists(assessed))
+        # The first admission by a join and MIN, read once per case however often used.
+        .annotate(first_admission=Min("placements__admitted_on"))
+        .annotate(started=Coalesce("first_admission", "opened_on"))
+        .annotate(days=models.Case(*days, default=None, output_field=IntegerField()))
+        .filter(days__isnull=False)
+        .annotate(due=PlusDays("started", "days"))
         .order_by(F("due"), "code")
-        .values("code", "due", "started", "opened_on", "draft_started")
+        .values("code", "due", "first_admission")
     )
 
     def make(row: Mapping[str, Any]) -> Task:
-        if row["started"] == row["opened_on"]:
+        if row["first_admission"] is None:
             detail = _("First needs assessment, counted from the opening of the case")
         else:
             detail = _("First needs assessment, counted from the admission")
-        if row["draft_started"]:
-            detail = _("%(task)s; a draft is started") % {"task": detail}
         return Task(
             kind="assessment",
             case_code=row["code"],
-            due_on=_as_date(row["due"]),
+            due_on=row["due"],
             detail=detail,
             url=reverse("assessments:page", args=[row["code"]]),
         )
@@ -329,14 +343,8 @@ def _first_needs_assessments(cases: QuerySet[Case]) -> TaskRows:
 
 
 def _unfinished_drafts(cases: QuerySet[Case], on: datetime.date) -> TaskRows:
-    # A draft of the first needs assessment is mentioned with that task instead.
-    covered = Q(
-        instrument__kind=InstrumentKind.ELIGIBILITY,
-        case__in=_needs_assessment_due(cases).values("pk"),
-    )
     rows = (
         Assessment.objects.filter(case__in=cases, status=AssessmentStatus.DRAFT)
-        .exclude(covered)
         .order_by("assessed_on", "id")
         .values(
             "pk",
@@ -377,10 +385,13 @@ def _unfinished_drafts(cases: QuerySet[Case], on: datetime.date) -> TaskRows:
 def eligibility_pending(cases: QuerySet[Case], on: datetime.date) -> TaskRows:
     """Cases without a current eligibility decision, waiting since they were opened, or
     whose current decision asks for more information, waiting since that decision."""
-    current = EligibilityDecision.objects.filter(case=OuterRef("pk"), superseded_by__isnull=True)
-    needs_information = current.filter(decision=Eligibility.NEEDS_INFORMATION)
+    decisions = EligibilityDecision.objects.filter(case=OuterRef("pk"))
+    # Every case with a decision has a current one, so "none at all" needs no join.
+    needs_information = decisions.filter(
+        superseded_by__isnull=True, decision=Eligibility.NEEDS_INFORMATION
+    )
     rows = (
-        cases.filter(~Exists(current) | Exists(needs_information))
+        cases.filter(~Exists(decisions) | Exists(needs_information))
         .annotate(
             since=Coalesce(Subquery(needs_information.values("decided_on")[:1]), "opened_on"),
             asked=Exists(needs_information),
@@ -508,29 +519,16 @@ def _period_on(
 def reflection_periods_ending(cases: QuerySet[Case], on: datetime.date) -> TaskRows:
     """Current "possible victim" decisions whose recovery and reflection period ends at
     most REFLECTION_WARNING_DAYS away, or has ended while the status is still "possible"."""
-    current = TraffickingDecision.objects.filter(
-        case__in=cases,
-        superseded_by__isnull=True,
-        status=TraffickingStatus.POSSIBLE,
-        reflection_days__isnull=False,
-    )
-    lengths = {
-        days
-        for days in current.order_by().values_list("reflection_days", flat=True).distinct()
-        if days is not None
-    }
-    # The last day is decided_on + days - 1 (scoring.reflection_period_end); each length
-    # gives a plain date bound, so the condition stays an indexed comparison.
-    horizon = on + datetime.timedelta(days=REFLECTION_WARNING_DAYS)
-    ending, last_day = Q(pk__in=[]), []
-    for days in sorted(lengths):
-        offset = datetime.timedelta(days=days - 1)
-        condition = Q(reflection_days=days)
-        ending |= condition & Q(decided_on__lte=horizon - offset)
-        last_day.append(When(condition, then=_days_after("decided_on", days - 1)))
     rows = (
-        current.filter(ending)
-        .annotate(ends=models.Case(*last_day, default=Value(None), output_field=DateField()))
+        TraffickingDecision.objects.filter(
+            case__in=cases,
+            superseded_by__isnull=True,
+            status=TraffickingStatus.POSSIBLE,
+            reflection_days__isnull=False,
+        )
+        # The day of the decision is the first of the period (scoring.reflection_period_end).
+        .annotate(ends=PlusDays("decided_on", F("reflection_days") - 1))
+        .filter(ends__lte=on + datetime.timedelta(days=REFLECTION_WARNING_DAYS))
         .order_by("ends", "case__code")
         .values("case__code", "decided_on", "reflection_days")
     )

@@ -83,13 +83,17 @@ def test_a_completed_need_assessment_ends_the_task_and_other_instruments_do_not(
     assert tasks_of(alice, "assessment") == []
 
 
-def test_a_draft_need_assessment_is_said_on_its_task_not_listed_again(
+def test_a_draft_need_assessment_is_listed_beside_the_deadline_it_has_not_met(
     alice: User, make_case: Callable[..., Case]
 ) -> None:
     case = make_case(opened_on=TODAY - days(2))
-    assessment(alice, case, NEED_ASSESSMENT, complete=False)
-    [task] = tasks_of(alice, "assessment")
-    assert task.case_code == case.code and "a draft is started" in task.detail
+    draft = assessment(alice, case, NEED_ASSESSMENT, complete=False)
+    unfinished, deadline = tasks_of(alice, "assessment")  # the draft waits since today
+    assert (deadline.case_code, deadline.due_on) == (case.code, TODAY + days(1))
+    assert unfinished.url == reverse("assessments:detail", args=[case.code, draft.pk])
+    assert "Need assessment" in unfinished.detail and "started today" in unfinished.detail
+    finish(alice, draft)
+    assert tasks_of(alice, "assessment") == []
 
 
 def test_a_case_opened_before_any_standard_has_no_time_limit(
