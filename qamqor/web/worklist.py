@@ -27,11 +27,11 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
+    Max,
     Min,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     When,
     Window,
 )
@@ -219,10 +219,14 @@ def my_tasks(
     if cases is None:
         return None
     day = on or today()
-    return Worklist([_group(kind, kind.find(cases, day), day, limit) for kind in TASK_KINDS])
+    return Worklist([collect(kind, cases, day, limit) for kind in TASK_KINDS])
 
 
-def _group(kind: TaskKind, found: Iterable[Task], on: datetime.date, limit: int) -> TaskGroup:
+def collect(
+    kind: TaskKind, cases: QuerySet[Case], on: datetime.date, limit: int = TASKS_PER_KIND
+) -> TaskGroup:
+    """The most urgent tasks of one kind in `cases`, at most `limit`, and their total."""
+    found = kind.find(cases, on)
     if isinstance(found, TaskRows | MergedTaskRows):
         tasks, total = found.most_urgent(limit)
     else:
@@ -385,23 +389,32 @@ def _unfinished_drafts(cases: QuerySet[Case], on: datetime.date) -> TaskRows:
 def eligibility_pending(cases: QuerySet[Case], on: datetime.date) -> TaskRows:
     """Cases without a current eligibility decision, waiting since they were opened, or
     whose current decision asks for more information, waiting since that decision."""
-    decisions = EligibilityDecision.objects.filter(case=OuterRef("pk"))
-    # Every case with a decision has a current one, so "none at all" needs no join.
-    needs_information = decisions.filter(
-        superseded_by__isnull=True, decision=Eligibility.NEEDS_INFORMATION
+    # A case has one current decision (superseded by none) once it has any, so "none, or
+    # one asking for more information" is "no current decision of eligible or not".
+    # NOT EXISTS rather than a join on superseded_by: PostgreSQL misjudges the join.
+    current = ~Exists(EligibilityDecision.objects.filter(supersedes=OuterRef("pk")))
+    decided = (
+        EligibilityDecision.objects.filter(case=OuterRef("pk"))
+        .exclude(decision=Eligibility.NEEDS_INFORMATION)
+        .filter(current)
     )
     rows = (
-        cases.filter(~Exists(decisions) | Exists(needs_information))
+        cases.filter(~Exists(decided))
+        # A revision is never dated before the decision it revises, so the latest request
+        # for information is the current decision when that is one.
         .annotate(
-            since=Coalesce(Subquery(needs_information.values("decided_on")[:1]), "opened_on"),
-            asked=Exists(needs_information),
+            asked_on=Max(
+                "eligibility_decisions__decided_on",
+                filter=Q(eligibility_decisions__decision=Eligibility.NEEDS_INFORMATION),
+            )
         )
-        .order_by("since", "code")
-        .values("code", "since", "asked")
+        .annotate(since=Coalesce("asked_on", "opened_on"))
+        .order_by(F("since"), "code")
+        .values("code", "since", "asked_on")
     )
 
     def make(row: Mapping[str, Any]) -> Task:
-        if row["asked"]:
+        if row["asked_on"] is not None:
             detail = _("The eligibility decision asks for more information")
         else:
             detail = _("No eligibility decision yet")
