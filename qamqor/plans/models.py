@@ -104,9 +104,11 @@ class ServicePlan(models.Model):
         related_name="service_plans",
         verbose_name=_("standard"),
     )
+    # RESTRICT, not PROTECT: the decision cannot go while the plan stays, yet deleting the
+    # whole case deletes both.
     eligibility_decision = models.ForeignKey(
         "assessments.EligibilityDecision",
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="service_plans",
         verbose_name=_("eligibility decision"),
     )
@@ -321,12 +323,13 @@ class Delivery(models.Model):
     """One service given (or offered) to the person: the delivery log of the plan."""
 
     plan = models.ForeignKey(ServicePlan, on_delete=models.CASCADE, related_name="deliveries")
-    # Empty for a service given outside the plan's list.
+    # Empty for a service given outside the plan's list. RESTRICT: a planned service with
+    # deliveries stays, yet deleting the whole plan deletes both.
     planned_service = models.ForeignKey(
         PlannedService,
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="deliveries",
         verbose_name=_("planned service"),
     )
