@@ -13,6 +13,7 @@ delivered.
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import (
     Count,
@@ -216,6 +217,10 @@ def _missing_type_count(on: datetime.date) -> Coalesce:
     return Coalesce(Subquery(missing, output_field=IntegerField()), Value(0))
 
 
+def _cases(cases: QuerySet[Case] | Agency) -> QuerySet[Case]:
+    return Case.objects.filter(owner_agency=cases) if isinstance(cases, Agency) else cases
+
+
 def plans_with_compliance(
     cases: QuerySet[Case] | Agency, on: datetime.date | None = None
 ) -> QuerySet[ServicePlan]:
@@ -224,8 +229,7 @@ def plans_with_compliance(
     `overdue_count`, `missing_type_count`, `extension_days` and `period_days`, in one
     query however many plans and services there are."""
     day = on or today()
-    if isinstance(cases, Agency):
-        cases = Case.objects.filter(owner_agency=cases)
+    cases = _cases(cases)
     services = PlannedService.objects.filter(plan_id=OuterRef("pk"))
     delivered = _delivered(day)
     extensions = (
@@ -303,26 +307,50 @@ class AgencyCompliance:
     with_overdue: int
 
 
-def compliance_totals(plans: QuerySet[ServicePlan]) -> dict[str, int]:
-    """Totals over a `plans_with_compliance` queryset, in one query."""
-    totals = plans.order_by().aggregate(
-        plans=Count("pk"),
-        delivered=Coalesce(Sum("delivered_count"), 0),
-        due=Coalesce(Sum("due_count"), 0),
-        overdue=Coalesce(Sum("overdue_count"), 0),
-        flagged=Count("pk", filter=Q(missing_type_count__gt=0)),
-        with_overdue=Count("pk", filter=Q(overdue_count__gt=0)),
+def _given_service_ids(on: datetime.date) -> QuerySet[Delivery, Any]:
+    """Ids of planned services given by `on`, for an uncorrelated IN (a hashed semi-join)."""
+    return (
+        _counting_deliveries(on)
+        .filter(planned_service_id__isnull=False)
+        .values("planned_service_id")
     )
-    return {name: int(value or 0) for name, value in totals.items()}
+
+
+def compliance_totals(
+    cases: QuerySet[Case] | Agency, on: datetime.date | None = None
+) -> dict[str, int]:
+    """Totals over the open plans of `cases`: plans, services delivered, due and overdue,
+    plans with an overdue service, flagged plans. Two queries, each one pass over the
+    rows rather than a subquery per plan."""
+    day = on or today()
+    cases = _cases(cases)
+    given = Q(pk__in=_given_service_ids(day))
+    late = ~given & Q(due_on__lt=day)
+    services = PlannedService.objects.filter(
+        plan__case__in=cases, plan__status__in=OPEN_STATUSES
+    ).aggregate(
+        delivered=Count("pk", filter=given),
+        due=Count("pk", filter=~given & Q(due_on__gte=day)),
+        overdue=Count("pk", filter=late),
+        with_overdue=Count("plan_id", filter=late, distinct=True),
+    )
+    plans = (
+        ServicePlan.objects.filter(case__in=cases, status__in=OPEN_STATUSES)
+        .annotate(missing_type_count=_missing_type_count(day))
+        .aggregate(plans=Count("pk"), flagged=Count("pk", filter=Q(missing_type_count__gt=0)))
+    )
+    return {name: int(value or 0) for name, value in {**services, **plans}.items()}
 
 
 def agency_compliance(
     cases: QuerySet[Case] | Agency, on: datetime.date | None = None
 ) -> AgencyCompliance:
-    """Every open plan of `cases` summarised, and the totals: two queries."""
+    """Every open plan of `cases` summarised, and the totals: three queries."""
     day = on or today()
     plans = plans_with_compliance(cases, day)
-    return AgencyCompliance(on=day, rows=summarise(list(plans), day), **compliance_totals(plans))
+    return AgencyCompliance(
+        on=day, rows=summarise(list(plans), day), **compliance_totals(cases, day)
+    )
 
 
 # Task lists ---------------------------------------------------------------------------
@@ -360,7 +388,7 @@ def services_overdue(
         PlannedService.objects.filter(
             plan__case__in=cases, plan__status__in=OPEN_STATUSES, due_on__lt=day
         )
-        .exclude(_delivered(day))
+        .exclude(pk__in=_given_service_ids(day))
         .annotate(case_code=F("plan__case__code"))
         .select_related("plan__case", "service")
         .order_by("due_on", "id")

@@ -516,10 +516,9 @@ def compliance_page(request: HttpRequest) -> HttpResponse:
     day = today()
     form = ComplianceFilterForm(request.GET or None)
     show = form.cleaned_data["show"] if form.is_valid() else ""
-    plans = plans_with_compliance(visible_cases(user), day).annotate(
-        owner_agency_id=F("case__owner_agency_id")
-    )
-    totals = compliance_totals(plans)
+    cases = visible_cases(user)
+    plans = plans_with_compliance(cases, day).annotate(owner_agency_id=F("case__owner_agency_id"))
+    totals = compliance_totals(cases, day)
     if show == "overdue":
         plans = plans.filter(Q(overdue_count__gt=0))
     elif show == "flagged":
