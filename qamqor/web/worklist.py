@@ -127,13 +127,14 @@ class DatedTask:
 
 
 class TaskRows:
-    """Tasks from a query already ordered by urgency: `make` turns a row into a Task.
+    """Tasks from a query already ordered by urgency: `make` turns a row (a dict of
+    `values()`, or a model instance) into a Task.
 
     Iterating runs the whole query; `most_urgent(limit)` fetches only the first rows and
     counts all of them in the same query (a window count).
     """
 
-    def __init__(self, rows: QuerySet[Any, Any], make: Callable[[Mapping[str, Any]], Task]):
+    def __init__(self, rows: QuerySet[Any, Any], make: Callable[[Any], Task]):
         self.rows = rows
         self.make = make
 
@@ -142,8 +143,37 @@ class TaskRows:
 
     def most_urgent(self, limit: int) -> tuple[list[Task], int]:
         fetched = list(self.rows.annotate(task_total=Window(Count("*")))[:limit])
-        total = fetched[0]["task_total"] if fetched else 0
+        if not fetched:
+            return [], 0
+        first = fetched[0]
+        total = first["task_total"] if isinstance(first, dict) else first.task_total
         return [self.make(row) for row in fetched], total
+
+
+def from_query(
+    query: Callable[[QuerySet[Case], datetime.date], QuerySet[Any]],
+    *,
+    kind: str,
+    date: str,
+    detail: str | Promise | Callable[[Any], str],
+    url: str,
+) -> TaskSource:
+    """A kind of task from another app's query `(cases, on) -> QuerySet`, ordered by
+    urgency, whose rows carry `case_code` and the task's date in the attribute `date`;
+    `detail` is a text or makes one from a row, `url` names the page taking the case code.
+    """
+
+    def make(row: Any) -> Task:
+        text = detail(row) if callable(detail) else str(detail)
+        return Task(
+            kind=kind,
+            case_code=row.case_code,
+            due_on=getattr(row, date),
+            detail=text,
+            url=reverse(url, args=[row.case_code]),
+        )
+
+    return lambda cases, on: TaskRows(query(cases, on), make)
 
 
 class MergedTaskRows:

@@ -1,10 +1,12 @@
 """The my-tasks list on the home page: whose tasks a user sees, what it shows and never
 shows, and a number of queries that does not grow with the cases."""
 
+import datetime
 from collections.abc import Callable
 
 import pytest
 from django.db import connection
+from django.db.models import F, QuerySet
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -14,7 +16,18 @@ from qamqor.cases.actions import assign_worker, break_glass
 from qamqor.cases.models import Case, Grounds, Status
 from qamqor.conftest import make_user, signed_in
 from qamqor.facilities.actions import admit
-from qamqor.web.worklist import TASK_KINDS, my_tasks
+from qamqor.plans.queries import reviews_due, services_overdue
+from qamqor.protection.models import ProtectionMeasure
+from qamqor.protection.queries import expiring_within
+from qamqor.web.worklist import (
+    TASK_KINDS,
+    Task,
+    TaskKind,
+    collect,
+    from_query,
+    my_tasks,
+    task_cases,
+)
 
 from .test_my_tasks_support import (
     NEED_ASSESSMENT,
@@ -162,3 +175,32 @@ def test_the_number_of_queries_does_not_grow_with_the_cases(
     with django_assert_max_num_queries(len(few)):
         page = client.get(reverse("home")).content.decode()
     assert 'Reflection periods ending <span class="count">(9)</span>' in page
+
+
+def test_a_kind_from_another_apps_query_is_one_entry(
+    alice: User, make_case: Callable[..., Case]
+) -> None:
+    """How the plan kinds join: from_query over a query `(cases, on) -> rows`."""
+
+    def expiring(cases: QuerySet[Case], on: datetime.date) -> QuerySet[ProtectionMeasure]:
+        return expiring_within(cases, on=on).annotate(case_code=F("case__code"))
+
+    soon, later = make_case(), make_case()
+    police_order(alice, soon, TODAY + days(2))
+    police_order(alice, later, TODAY + days(20))
+    kind = TaskKind(
+        "order", "Orders", from_query(expiring, kind="order", date="ends_on",
+                                      detail="Order ends", url="protection:page")
+    )  # fmt: skip
+    cases = task_cases(alice)
+    assert cases is not None
+    group = collect(kind, cases, TODAY)
+    assert group.total == 1
+    assert group.tasks == [
+        Task("order", soon.code, TODAY + days(2), "Order ends",
+             reverse("protection:page", args=[soon.code]))
+    ]  # fmt: skip
+    for query, date in ((reviews_due, "review_on"), (services_overdue, "due_on")):
+        plans = TaskKind("plan", "Plans", from_query(query, kind="plan", date=date,
+                                                     detail="Plan", url="plans:page"))  # fmt: skip
+        assert collect(plans, cases, TODAY).total == 0  # the plan queries fit as they are
