@@ -17,8 +17,12 @@ import pytest
 from django.db import connection
 
 from qamqor.accounts.models import User
+from qamqor.assessments.models import Assessment, EligibilityDecision, TraffickingDecision
 from qamqor.cases.models import Case, CaseAssignment, CaseNote, Incident
 from qamqor.demo import generator
+from qamqor.facilities.models import Placement
+from qamqor.plans.models import Delivery, PlannedService, ServicePlan
+from qamqor.protection.models import ProtectionMeasure
 from qamqor.registry.models import IdentityDocument, NameKey, Person
 
 # A value is checked when its UTF-8 is at least this long: shorter Latin strings turn up
@@ -55,7 +59,15 @@ def _database_bytes(path: Path) -> bytes:
 
 
 def _delete_persons_and_cases() -> None:
-    for model in (CaseNote, Incident, CaseAssignment, Case, IdentityDocument, NameKey, Person):
+    # Revisions point at what they revised (protected): the later links go first.
+    EligibilityDecision.objects.exclude(supersedes__isnull=True).delete()
+    TraffickingDecision.objects.exclude(supersedes__isnull=True).delete()
+    Placement.objects.exclude(transferred_from__isnull=True).delete()
+    for model in (
+        Delivery, PlannedService, ServicePlan, EligibilityDecision, TraffickingDecision,
+        Placement, Assessment, ProtectionMeasure, CaseNote, Incident, CaseAssignment, Case,
+        IdentityDocument, NameKey, Person,
+    ):  # fmt: skip
         model.objects.all().delete()
 
 
