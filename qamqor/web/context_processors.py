@@ -3,11 +3,18 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-from qamqor.accounts.access import can_manage_users, has_capability, needs_second_factor
+from qamqor.accounts.access import (
+    agencies_where,
+    can_manage_users,
+    has_capability,
+    needs_second_factor,
+)
 from qamqor.accounts.models import Capability
 from qamqor.accounts.notifications import unread_count
 from qamqor.accounts.two_factor import is_verified
 from qamqor.audit.access import can_read_audit
+from qamqor.facilities.access import facility_agencies
+from qamqor.plans.access import reaches_cases
 
 
 def qamqor(request: HttpRequest) -> dict[str, Any]:
@@ -20,4 +27,12 @@ def qamqor(request: HttpRequest) -> dict[str, Any]:
         context["can_read_audit"] = can_read_audit(user)
         context["can_open_cases"] = has_capability(user, Capability.OPEN_CASE)
         context["can_manage_staff"] = can_manage_users(user)
+        context["reaches_cases"] = reaches_cases(user)
+        context["can_manage_facilities"] = bool(facility_agencies(user))
+        context["can_declare_services"] = bool(
+            agencies_where(user, Capability.MANAGE_AGENCY_SERVICES)
+        )
+        context["can_manage_reference_data"] = has_capability(
+            user, Capability.MANAGE_REFERENCE_DATA
+        )
     return context

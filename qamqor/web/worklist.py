@@ -60,6 +60,7 @@ from qamqor.cases.models import CLOSED_STATUSES, Case, Grounds
 from qamqor.clock import today
 from qamqor.facilities.models import Placement
 from qamqor.facilities.queries import standard_category
+from qamqor.plans.queries import reviews_due, services_overdue
 from qamqor.protection.models import MeasureKind
 from qamqor.protection.queries import EXPIRY_WARNING_DAYS, expiring_within
 from qamqor.services.models import Standard, StandardTimeLimit
@@ -600,6 +601,28 @@ def reflection_periods_ending(cases: QuerySet[Case], on: datetime.date) -> TaskR
 TASK_KINDS: list[TaskKind] = [
     TaskKind("assessment", gettext_lazy("Assessments due"), assessments_due),
     TaskKind("eligibility", gettext_lazy("Eligibility decisions pending"), eligibility_pending),
+    TaskKind(
+        "plan_review",
+        gettext_lazy("Plan reviews due"),
+        from_query(
+            reviews_due,
+            kind="plan_review",
+            date="review_on",
+            detail=gettext_lazy("Review of the individual service plan"),
+            url="plans:page",
+        ),
+    ),
+    TaskKind(
+        "service_overdue",
+        gettext_lazy("Services overdue"),
+        from_query(
+            services_overdue,
+            kind="service_overdue",
+            date="due_on",
+            detail=lambda row: str(row.service.name),
+            url="plans:page",
+        ),
+    ),
     TaskKind("order", gettext_lazy("Protective orders expiring"), orders_expiring),
     TaskKind("stay", gettext_lazy("Stays nearing their limit"), stays_nearing_limit),
     TaskKind("reflection", gettext_lazy("Reflection periods ending"), reflection_periods_ending),

@@ -14,8 +14,8 @@ def test_the_case_file_shows_the_reflection_period_and_the_plan(alice, make_case
     case = make_case(grounds="trafficking")
     yesterday = clock.today() - datetime.timedelta(days=1)
     record_trafficking_decision(
-        alice, case, status="PossibleVictimOfTrafficking", deciding_org_type="NGO", decided_on=yesterday,
-        grounds="Признаки принудительного труда",
+        alice, case, status="PossibleVictimOfTrafficking", deciding_org_type="NGO",
+        decided_on=yesterday, grounds="Признаки принудительного труда",
     )  # fmt: skip
     record_eligibility_decision(
         alice, case, decision="eligible", deciding_body="Отдел", reasons="Критерии выполнены",

@@ -16,6 +16,7 @@ from qamqor.cases.actions import assign_worker, break_glass
 from qamqor.cases.models import Case, Grounds, Status
 from qamqor.conftest import make_user, signed_in
 from qamqor.facilities.actions import admit
+from qamqor.plans.actions import generate_plan
 from qamqor.plans.queries import reviews_due, services_overdue
 from qamqor.protection.models import ProtectionMeasure
 from qamqor.protection.queries import expiring_within
@@ -68,6 +69,14 @@ def busy_case(
     return case
 
 
+def late_plan_case(actor: User, make_case: Callable[..., Case]) -> Case:
+    """A case whose service plan is overdue for review, its services overdue too."""
+    case = make_case(actor, opened_on=TODAY - days(90))
+    eligibility(actor, case, Eligibility.ELIGIBLE, decided_on=TODAY - days(60))
+    generate_plan(actor, case, started_on=TODAY - days(60))
+    return case
+
+
 def test_a_case_worker_sees_the_tasks_of_her_cases_and_a_supervisor_the_agencys(
     alice: User, bob: User, carol: User, charlie: User, make_case: Callable[..., Case]
 ) -> None:
@@ -110,11 +119,14 @@ def test_the_home_page_lists_tasks_by_kind_with_counts_and_links(
     alice: User, agency: Agency, make_case: Callable[..., Case]
 ) -> None:
     case = busy_case(alice, agency, make_case)
+    planned = late_plan_case(alice, make_case)
     page = signed_in(alice).get(reverse("home")).content.decode()
     assert page.index("My tasks") < page.index("My open cases")
+    assert reverse("plans:page", args=[planned.code]) in page
     for kind in TASK_KINDS:
         assert f'id="tasks-{kind.code}"' in page, kind.code
-    assert 'Assessments due <span class="count">(2)</span>' in page
+    # Two for the busy case (the need assessment and a draft), one for the planned case.
+    assert 'Assessments due <span class="count">(3)</span>' in page
     assert reverse("protection:page", args=[case.code]) in page
     assert reverse("facilities:placement", args=[case.code]) in page
     assert "in 3 days" in page  # the order

@@ -126,3 +126,20 @@ def test_case_list_shows_no_names(alice, make_case):
 def test_case_code_carries_no_personal_data(make_case):
     case = make_case(surname="Омарова")
     assert Case.objects.filter(code__regex=r"^[A-Z]{3}-\d{4}-\d{6}$", pk=case.pk).exists()
+
+
+def test_the_menu_offers_each_role_the_pages_it_may_use(alice, carol, dana, erin, gulnara):
+    links = {
+        "services:providers": {"alice", "carol"},
+        "plans:compliance": {"alice", "carol", "gulnara"},
+        "facilities:list": {"carol"},
+        "services:agency_offers": {"carol"},
+        "services:standards": {"erin"},
+    }
+    for user in (alice, carol, dana, erin, gulnara):
+        menu = signed_in(user).get(reverse("home")).content.decode().split("</nav>")[0]
+        for name, shown_to in links.items():
+            assert (f'href="{reverse(name)}"' in menu) == (user.username in shown_to), (
+                name,
+                user.username,
+            )
