@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "qamqor.protection",
     "qamqor.facilities",
     "qamqor.plans",
+    "qamqor.referrals",
     "qamqor.demo",
 ]
 

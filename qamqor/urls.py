@@ -12,6 +12,7 @@ urlpatterns = [
     path("cases/", include("qamqor.protection.urls")),
     path("", include("qamqor.facilities.urls")),
     path("", include("qamqor.plans.urls")),
+    path("", include("qamqor.referrals.urls")),
     path("", include("qamqor.services.urls")),
     path("notifications/", notification_list, name="notifications"),
     path("audit/", include("qamqor.audit.urls")),

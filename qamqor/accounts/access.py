@@ -66,6 +66,7 @@ AGENCY_GRANTABLE_CAPABILITIES = frozenset(
         Capability.SEE_IDENTITY,
         Capability.BREAK_GLASS,
         Capability.APPROVE_CLOSURE,
+        Capability.OVERRIDE_CONSENT,
         Capability.MANAGE_AGENCY_SERVICES,
         Capability.MANAGE_USERS,
     )

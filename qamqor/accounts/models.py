@@ -49,6 +49,10 @@ class Capability(models.TextChoices):
     SEE_IDENTITY = "case.identity", _("See who the person is in cases within scope")
     BREAK_GLASS = "case.break_glass", _("Open a case outside scope in an emergency, with a reason")
     APPROVE_CLOSURE = "case.approve_closure", _("Approve the closure of service plans and cases")
+    OVERRIDE_CONSENT = (
+        "referral.override_consent",
+        _("Refer identity without consent for a child's best interests or a threat to life"),
+    )
     MANAGE_AGENCY_SERVICES = (
         "agency.services",
         _("Declare the agency's services and manage its crisis-centre places"),
