@@ -1,6 +1,7 @@
 """The cast and the shorthands of the access matrix (test_access_matrix.py).
 
-An app adds the rows of its own pages in `<app>/tests/access_rows.py`, which may define:
+An app adds the rows of its own pages in `<app>/tests/access_rows.py` (or several
+`access_rows_<part>.py`), which may define:
 
 - `PAGES`: GET status per user for each of its URL names;
 - `POSTS`: accepted POST statuses per user for the URL names that change something;
@@ -15,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import import_module
 from importlib.util import find_spec
+from pathlib import Path
 from typing import Any
 
 from django.apps import apps
@@ -61,14 +63,20 @@ class AppRows:
         return values
 
 
-def collect_app_rows() -> AppRows:
-    rows = AppRows()
+def row_modules() -> list[str]:
+    """`<app>/tests/access_rows.py` and `access_rows_<part>.py` of every project app."""
+    names = []
     for config in apps.get_app_configs():
-        name = f"{config.name}.tests.access_rows"
         if not config.name.startswith("qamqor.") or find_spec(f"{config.name}.tests") is None:
             continue
-        if find_spec(name) is None:
-            continue
+        folder = Path(config.path) / "tests"
+        names += [f"{config.name}.tests.{p.stem}" for p in sorted(folder.glob("access_rows*.py"))]
+    return names
+
+
+def collect_app_rows() -> AppRows:
+    rows = AppRows()
+    for name in row_modules():
         module = import_module(name)
         rows.pages.update(getattr(module, "PAGES", {}))
         rows.posts.update(getattr(module, "POSTS", {}))

@@ -1,0 +1,48 @@
+"""Which consents are in force, and which one covers sharing a case with an agency.
+
+One place answers "may this be shared", for the send form, the access rules
+(cases/access.py) and the "who can see this case" panel alike.
+"""
+
+import datetime
+
+from django.db.models import Q, QuerySet
+
+from qamqor.accounts.models import Agency
+from qamqor.cases.models import Case
+from qamqor.clock import today
+
+from .models import SCOPE_RANK, Consent, ConsentPurpose, DataScope
+
+
+def in_force_on(day: datetime.date) -> Q:
+    """Consents given, not withdrawn, started and not expired on `day`."""
+    return Q(given=True, withdrawn_at__isnull=True, given_on__lte=day) & (
+        Q(expires_on__isnull=True) | Q(expires_on__gte=day)
+    )
+
+
+def consents_in_force(case: Case, on: datetime.date | None = None) -> QuerySet[Consent]:
+    return Consent.objects.filter(in_force_on(on or today()), case=case)
+
+
+def covering_consent(
+    case: Case, agency: Agency, scope: str, on: datetime.date | None = None
+) -> Consent | None:
+    """The consent in force that allows referring `case` to `agency` with `scope` data,
+    the widest first; None when there is none."""
+    candidates = consents_in_force(case, on).filter(purpose=ConsentPurpose.REFERRAL)
+    covering = [
+        consent
+        for consent in candidates
+        if consent.names_agency(agency)
+        and SCOPE_RANK[DataScope(consent.scope)] >= SCOPE_RANK[DataScope(scope)]
+    ]
+    covering.sort(key=lambda consent: SCOPE_RANK[DataScope(consent.scope)], reverse=True)
+    return covering[0] if covering else None
+
+
+def widest_scope_allowed(case: Case, agency: Agency, on: datetime.date | None = None) -> str | None:
+    """The most a referral of `case` to `agency` may share by consent, or None."""
+    consent = covering_consent(case, agency, DataScope.MINIMUM, on)
+    return consent.scope if consent is not None else None
