@@ -169,6 +169,7 @@ def case(make_case: Callable[..., Case]) -> Case:
 
 # Audit triggers refuse the flush ending a transactional test; lifted around it (autouse).
 from qamqor.audit.testing import audit_triggers_lifted_for_flush  # noqa: E402, F401
+from qamqor.web.tests.browser import *  # noqa: E402, F401, F403 - one Playwright for all apps
 
 
 def close_case(
