@@ -155,6 +155,13 @@ class Urgency(TranslatedName):
     response_minutes = models.PositiveIntegerField(_("response period (minutes)"))
     # Share of the response period after which the recipient's supervisors are alerted.
     escalate_at_percent = models.PositiveSmallIntegerField(_("escalate at (% of the period)"))
+    # The one case where a referral shares data without a consent in force: the minimum,
+    # for protection, at an urgency marked as an emergency (migration 0003).
+    emergency = models.BooleanField(
+        _("emergency"),
+        default=False,
+        help_text=_("A protection referral this urgent may share the minimum without consent."),
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
