@@ -39,9 +39,13 @@ from qamqor.audit.events import record
 from qamqor.audit.models import AuditEvent
 from qamqor.cases.codes import assign_case_codes
 from qamqor.cases.models import (
+    CLOSING_STATUS,
     Case,
     CaseAssignment,
     CaseNote,
+    ClosureDecision,
+    ClosureOutcome,
+    ClosureRequest,
     Grounds,
     Incident,
     Status,
@@ -49,11 +53,32 @@ from qamqor.cases.models import (
 from qamqor.clock import now as clock_now
 from qamqor.clock import today as clock_today
 from qamqor.facilities.models import Facility, FacilityCapacity, Placement, PlacementCategory
+from qamqor.facilities.queries import standard_category
+from qamqor.plans.actions import _first_services, _settings_for, review_days
+from qamqor.plans.models import (
+    COUNTING_OUTCOMES,
+    Delivery,
+    DeliveryOutcome,
+    Frequency,
+    Goal,
+    GoalStatus,
+    PlanExtension,
+    PlannedService,
+    PlanOutcome,
+    PlanStatus,
+    ServicePlan,
+)
 from qamqor.protection.models import MeasureKind, ProtectionMeasure, add_months
 from qamqor.registry.iin import check_digit
 from qamqor.registry.models import Gender, NameKey, Person
 from qamqor.registry.search_index import name_key_rows
-from qamqor.services.models import ServiceType
+from qamqor.services.models import (
+    RecipientCategory,
+    Service,
+    ServiceSetting,
+    ServiceType,
+    Standard,
+)
 
 from . import names, texts
 from .network import (
@@ -115,6 +140,12 @@ class LoadSummary:
     assessments: int = 0
     decisions: int = 0  # trafficking status and eligibility
     measures: int = 0
+    plans: int = 0
+    goals: int = 0
+    planned_services: int = 0
+    extensions: int = 0
+    deliveries: int = 0
+    closure_requests: int = 0
 
 
 def is_loaded() -> bool:
@@ -157,7 +188,12 @@ def load(
         network = _create_network(rng, specs)
         casework_rng = _casework_random(seed)
         shelters = _create_shelters(casework_rng, network.agencies, network.region_ids)
-        builder = _CaseBuilder(rng, network, _CaseWork(casework_rng, network, shelters))
+        builder = _CaseBuilder(
+            rng,
+            network,
+            _CaseWork(casework_rng, network, shelters),
+            _PlanWork(_plans_random(seed)),
+        )
         summary = LoadSummary(
             agencies=len(network.agencies),
             users=network.user_count,
@@ -178,6 +214,11 @@ def load(
 def _casework_random(seed: int | str) -> random.Random:
     # A stream of its own: the persons and cases of a seed stay what they were without it.
     return random.Random(f"{seed}:casework")
+
+
+def _plans_random(seed: int | str) -> random.Random:
+    # Likewise for plans and closures: the case work of a seed stays what it was.
+    return random.Random(f"{seed}:plans")
 
 
 def _check_installation(specs: list[AgencySpec]) -> None:
@@ -326,6 +367,7 @@ def _owners(infos: list[_AgencyInfo]) -> dict[tuple[str, str], Weighted[_AgencyI
                 if info.iso_code == place.iso_code
                 and grounds in info.spec.owns_cases
                 and info.workers
+                and info.supervisors  # someone to approve closures
                 and _owner_group(info.spec) in weights
             ]
             if options:
@@ -448,6 +490,12 @@ class _Batch:
     trafficking: list[TraffickingDecision] = field(default_factory=list)
     trafficking_revisions: list[TraffickingDecision] = field(default_factory=list)
     measures: list[ProtectionMeasure] = field(default_factory=list)
+    plans: list[ServicePlan] = field(default_factory=list)
+    goals: list[Goal] = field(default_factory=list)
+    planned_services: list[PlannedService] = field(default_factory=list)
+    extensions: list[PlanExtension] = field(default_factory=list)
+    deliveries: list[Delivery] = field(default_factory=list)
+    closure_requests: list[ClosureRequest] = field(default_factory=list)
 
     def save(self, prefixes: dict[int, str], summary: LoadSummary) -> None:
         Person.objects.bulk_create(self.persons)
@@ -467,6 +515,12 @@ class _Batch:
         TraffickingDecision.objects.bulk_create(self.trafficking)
         TraffickingDecision.objects.bulk_create(self.trafficking_revisions)
         ProtectionMeasure.objects.bulk_create(self.measures)
+        ServicePlan.objects.bulk_create(self.plans)
+        Goal.objects.bulk_create(self.goals)
+        PlannedService.objects.bulk_create(self.planned_services)
+        PlanExtension.objects.bulk_create(self.extensions)
+        Delivery.objects.bulk_create(self.deliveries)
+        ClosureRequest.objects.bulk_create(self.closure_requests)
         summary.persons += len(self.persons)
         summary.cases += len(self.cases)
         summary.incidents += len(self.incidents)
@@ -485,6 +539,12 @@ class _Batch:
             )
         )
         summary.measures += len(self.measures)
+        summary.plans += len(self.plans)
+        summary.goals += len(self.goals)
+        summary.planned_services += len(self.planned_services)
+        summary.extensions += len(self.extensions)
+        summary.deliveries += len(self.deliveries)
+        summary.closure_requests += len(self.closure_requests)
 
 
 def _office_moment(
@@ -516,10 +576,17 @@ def _office_moment(
 
 
 class _CaseBuilder:
-    def __init__(self, rng: random.Random, network: _Network, casework: "_CaseWork") -> None:
+    def __init__(
+        self,
+        rng: random.Random,
+        network: _Network,
+        casework: "_CaseWork",
+        plans: "_PlanWork",
+    ) -> None:
         self.rng = rng
         self.network = network
         self.casework = casework
+        self.plans = plans
         # Times are made in the zone of the office (Almaty), where "today" is.
         self.now = timezone.localtime(clock_now())
         self.today = clock_today()
@@ -699,7 +766,7 @@ class _CaseBuilder:
         sex = person.sex
         created_at = self.moment(opened_on)
         ends_on = opened_on + datetime.timedelta(days=rng.randint(*_SERVICE_DAYS[grounds]))
-        status, closed_on, reason = Status.ACTIVE, None, ""
+        status, closed_on, outcome, reason = Status.ACTIVE, None, "", ""
         if ends_on < self.today and stays_open:
             status = Status.FOLLOW_UP
         elif ends_on < self.today:
@@ -708,9 +775,9 @@ class _CaseBuilder:
                 status = Status.FOLLOW_UP
             else:
                 referred = share > 0.82
-                status = Status.CLOSED_REFERRED if referred else Status.CLOSED
                 closed_on = ends_on
-                reason = texts.closure_reason(rng, sex, referred=referred, foreign=foreign)
+                outcome, reason = texts.closure(rng, sex, referred=referred, foreign=foreign)
+                status = CLOSING_STATUS.get(ClosureOutcome(outcome), Status.CLOSED)
         case = Case(
             person=person,
             grounds=grounds,
@@ -718,6 +785,7 @@ class _CaseBuilder:
             opened_on=opened_on,
             closed_on=closed_on,
             closure_reason=reason,
+            closure_outcome=outcome,
             owner_agency_id=owner.agency_id,
             region_id=owner.region_id,
             created_at=created_at,
@@ -759,10 +827,10 @@ class _CaseBuilder:
             activity.append(self.moment(closed_on, created_at))
         case.updated_at = max(activity)
         batch.cases.append(case)
-        self.casework.add(
-            batch,
-            _CaseFacts(case, owner, age, foreign, min(ends_on, last_day), workers, incident_dates),
+        facts = _CaseFacts(
+            case, owner, age, foreign, min(ends_on, last_day), workers, incident_dates
         )
+        self.plans.add(batch, facts, self.casework.add(batch, facts))
         return case
 
     def _incident(
@@ -912,6 +980,7 @@ _PLACED_SHARE: dict[str, float] = {
     Grounds.CRUEL_TREATMENT: 0.15,
 }
 NEED_INSTRUMENT = "eligibility-cruel-treatment"
+FOREIGN_VICTIM = "foreign_victim"  # the recipient category of foreign victims of trafficking
 IDENTIFICATION_INSTRUMENT = "trafficking-identification"
 RISK_INSTRUMENT = "dv-risk"
 # Days from admission (or opening) to the completed need assessment: mostly within the
@@ -1007,14 +1076,16 @@ class _CaseWork:
     def version(self, code: str, day: datetime.date) -> _InstrumentVersion | None:
         return next((v for v in self.instruments.get(code, []) if v.in_force_on(day)), None)
 
-    def add(self, batch: _Batch, facts: _CaseFacts) -> None:
-        started = self._placement(batch, facts) or facts.case.opened_on
-        self._need_assessment(batch, facts, started)
+    def add(self, batch: _Batch, facts: _CaseFacts) -> "_CaseWorkDone":
+        admitted_on = self._placement(batch, facts)
+        eligibility = self._need_assessment(batch, facts, admitted_on or facts.case.opened_on)
+        trafficking = None
         if facts.case.grounds == Grounds.TRAFFICKING:
-            self._identification(batch, facts)
+            trafficking = self._identification(batch, facts)
         else:
             self._risk_assessment(batch, facts)
             self._protection(batch, facts)
+        return _CaseWorkDone(admitted_on, eligibility, trafficking)
 
     def _day(self, after: datetime.date, days: int, facts: _CaseFacts) -> datetime.date | None:
         """`days` after a date, if services still ran then (never after today)."""
@@ -1130,12 +1201,14 @@ class _CaseWork:
             assessment.completed_by_id = facts.workers[0]
         return assessment
 
-    def _need_assessment(self, batch: _Batch, facts: _CaseFacts, started: datetime.date) -> None:
+    def _need_assessment(
+        self, batch: _Batch, facts: _CaseFacts, started: datetime.date
+    ) -> EligibilityDecision | None:
         """The first needs assessment counted from admission (or opening), and the
-        eligibility decision that rests on it."""
+        eligibility decision that rests on it; the current decision, if any."""
         rng = self.rng
         if rng.random() < 0.03:
-            return  # never assessed
+            return None  # never assessed
         due = started + datetime.timedelta(days=_ASSESSMENT_LAG.pick(rng))
         day = due if due <= facts.services_end else None
         if day is None or rng.random() < 0.03:
@@ -1147,20 +1220,23 @@ class _CaseWork:
                 batch.assessments.append(
                     self._assessment(facts, version, begun, answers, complete=False)
                 )
-            return
+            return None
         version = self.version(NEED_INSTRUMENT, day)
         if version is None:
-            return
+            return None
         answers = {code: "yes" if rng.random() < 0.85 else "no" for code in version.items}
         assessment = self._assessment(facts, version, day, answers, complete=True)
         batch.assessments.append(assessment)
-        self._eligibility(batch, facts, assessment)
+        return self._eligibility(batch, facts, assessment)
 
-    def _eligibility(self, batch: _Batch, facts: _CaseFacts, assessment: Assessment) -> None:
+    def _eligibility(
+        self, batch: _Batch, facts: _CaseFacts, assessment: Assessment
+    ) -> EligibilityDecision | None:
+        """The decision on the assessment and a revision of it; the current one."""
         rng = self.rng
         decided_on = self._day(assessment.assessed_on, rng.choice((0, 0, 1, 2, 3, 6)), facts)
         if decided_on is None:
-            return  # pending
+            return None  # pending
         share = rng.random()
         if (assessment.yes_count or 0) < 4:
             decision = "not_eligible" if share < 0.5 else "needs_information"
@@ -1171,7 +1247,7 @@ class _CaseWork:
         first = self._decision(facts, decision, decided_on, assessment)
         batch.eligibility.append(first)
         if decision != "needs_information":
-            return
+            return first
         revised_on = self._day(decided_on, rng.randint(5, 40), facts)
         if revised_on is not None and rng.random() < 0.85:
             revision = self._decision(
@@ -1179,6 +1255,8 @@ class _CaseWork:
             )
             revision.supersedes = first
             batch.eligibility_revisions.append(revision)
+            return revision
+        return first
 
     def _decision(
         self,
@@ -1199,14 +1277,15 @@ class _CaseWork:
             recorded_at=self.moment(decided_on),
         )
 
-    def _identification(self, batch: _Batch, facts: _CaseFacts) -> None:
+    def _identification(self, batch: _Batch, facts: _CaseFacts) -> str | None:
         """The identification checklist, a "possible victim" decision on it with its
-        reflection period, and mostly a final decision after the period."""
+        reflection period, and mostly a final decision after the period; the status in
+        force, if any."""
         rng = self.rng
         day = self._day(facts.case.opened_on, rng.choice((0, 0, 1, 2, 3)), facts)
         version = self.version(IDENTIFICATION_INSTRUMENT, day) if day else None
         if day is None or version is None:
-            return
+            return None
         answers = {code: "yes" if rng.random() < 0.3 else "no" for code in version.items}
         assessment = self._assessment(facts, version, day, answers, complete=True)
         batch.assessments.append(assessment)
@@ -1217,11 +1296,12 @@ class _CaseWork:
         final_on = self._day(day, reflection_days + rng.randint(-10, 15), facts)
         share = rng.random()
         if final_on is None or share >= 0.9:
-            return  # still "possible"
+            return TraffickingStatus.POSSIBLE
         status = TraffickingStatus.ACTUAL if share < 0.82 else TraffickingStatus.NOT_A_VICTIM
         final = self._trafficking(facts, status, final_on, None)
         final.supersedes = possible
         batch.trafficking_revisions.append(final)
+        return status
 
     def _trafficking(
         self,
@@ -1325,6 +1405,539 @@ class _CaseWork:
         )
 
 
+# ---- service plans and closures ---------------------------------------------------------
+#
+# Written as plans.actions and cases.closure would write them. A plan follows the case's
+# current eligibility decision when it is "eligible", starts on or after it (mostly within
+# the standard's seven days) while services run, takes the standard in force on its first
+# day (services.standards.standard_for) and keeps it. Its planned services are those
+# generate_plan draws up (one per required service, then one per required type those
+# leave uncovered; the owning agency as provider; a setting the standard allows), due on
+# the first review; at later reviews the worker moves the review date on and, now and
+# then, the due date of a service not given yet. Goals, deliveries and extensions fall
+# within the plan's life and never after today; extensions keep to the standard's reasons
+# and days. A plan closes through a request by the case worker approved by a supervisor
+# of the owning agency, before the case's own closure request, which a supervisor approves
+# on the day the case closes. A stream of random numbers of its own leaves the rest of a
+# seed as it was.
+
+
+@dataclass(frozen=True)
+class _CaseWorkDone:
+    admitted_on: datetime.date | None  # first admission to a shelter
+    eligibility: EligibilityDecision | None  # the decision in force
+    trafficking_status: str | None  # the trafficking status in force
+
+
+@dataclass(frozen=True)
+class _StandardInfo:
+    standard: Standard
+    category: str
+    review_days: int
+    extension_reasons: dict[str, int]  # code -> ExtensionReason pk
+    allowed_settings: frozenset[int]
+
+    def in_force_on(self, day: datetime.date) -> bool:
+        # As services.standards.in_force_on: effective_to is the last day in force.
+        ends = self.standard.effective_to
+        return self.standard.effective_from <= day and (ends is None or day <= ends)
+
+
+@dataclass
+class _PlanEnd:
+    """How a plan stands today: its status and, once its closure is asked for, the days
+    of the request and of the decision, with the outcome."""
+
+    status: str
+    requested_on: datetime.date | None = None
+    decided_on: datetime.date | None = None
+    outcome: str = ""
+
+
+# Days from the eligibility decision to the plan's start: mostly within the standard's
+# seven days, some later.
+_PLAN_LAG = Weighted([(0, 15), (1, 20), (2, 18), (3, 14), (5, 12), (7, 9), (10, 7), (16, 5)])
+_PLAN_SHARE = 0.9  # of the eligible cases, those with a plan
+_GOAL_COUNTS = Weighted([(1, 30), (2, 45), (3, 25)])
+_PLAN_OUTCOMES: dict[str, Weighted[str]] = {
+    ClosureOutcome.SERVICES_COMPLETED: Weighted(
+        [(PlanOutcome.GOALS_ACHIEVED, 6), (PlanOutcome.SERVICES_COMPLETED, 4)]
+    ),
+    ClosureOutcome.DECLINED: Weighted([(PlanOutcome.DECLINED, 1)]),
+    ClosureOutcome.LOST_CONTACT: Weighted([(PlanOutcome.MOVED_OR_LOST_CONTACT, 1)]),
+    ClosureOutcome.MOVED_AWAY: Weighted([(PlanOutcome.MOVED_OR_LOST_CONTACT, 1)]),
+    ClosureOutcome.REFERRED: Weighted([(PlanOutcome.TRANSFERRED, 1)]),
+    ClosureOutcome.DIED: Weighted([(PlanOutcome.DIED, 1)]),
+}
+_OTHER_PLAN_OUTCOME = Weighted([(PlanOutcome.OTHER, 1)])
+# Services given again and again while the plan runs (weekly sessions).
+_SESSIONS = {"crisis_support", "individual_counselling", "support_group"}
+# Services often given outside the plan's list.
+_UNPLANNED = ("meals", "clothing_and_hygiene", "medicines", "escort")
+_DURATIONS: dict[str, tuple[int, ...]] = {
+    "accommodation": (),
+    "crisis_support": (45, 60, 90),
+    "legal_consultation": (30, 45, 60),
+    "first_medical_aid": (20, 30, 60),
+    "interpreting": (60, 90, 120),
+    "residence_permit": (60, 120, 180),
+    "leisure_activities": (120, 180),
+    "meals": (),
+    "clothing_and_hygiene": (),
+}
+
+
+class _PlanWork:
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.now = timezone.localtime(clock_now())
+        self.today = clock_today()
+        standards = Standard.objects.select_related("category").prefetch_related(
+            "extension_reasons", "allowed_settings"
+        )
+        self.standards = [
+            _StandardInfo(
+                standard,
+                standard.category.code,
+                review_days(standard),
+                {reason.code: reason.pk for reason in standard.extension_reasons.all()},
+                frozenset(setting.pk for setting in standard.allowed_settings.all()),
+            )
+            for standard in standards
+        ]
+        self.categories = dict(RecipientCategory.objects.values_list("code", "pk"))
+        self.service_codes: dict[int, str] = dict(Service.objects.values_list("pk", "code"))
+        self.service_ids = {code: pk for pk, code in self.service_codes.items()}
+        self.day_care = ServiceSetting.objects.filter(code="semi_inpatient").first()
+        self.drawn_up: dict[tuple[int, int], list[tuple[int, int]]] = {}
+
+    def moment(
+        self, day: datetime.date, not_before: datetime.datetime | None = None
+    ) -> datetime.datetime:
+        return _office_moment(self.rng, self.now, day, not_before)
+
+    def moments(self, lower: datetime.datetime, *days: datetime.date) -> list[datetime.datetime]:
+        """A moment in each of `days` (in order, none earlier than `lower`), in order."""
+        # Each moment falls within its day, so sorting keeps them with their days.
+        return [max(lower, at) for at in sorted(self.moment(day) for day in days)]
+
+    def standard(self, category: str, day: datetime.date) -> _StandardInfo | None:
+        return next(
+            (
+                info
+                for info in self.standards
+                if info.category == category and info.in_force_on(day)
+            ),
+            None,
+        )
+
+    def services(self, info: _StandardInfo, agency_id: int) -> list[tuple[int, int]]:
+        """(service, setting) pairs generate_plan draws up for the agency's cases."""
+        key = (info.standard.pk, agency_id)
+        if key not in self.drawn_up:
+            services = _first_services(info.standard)
+            settings = _settings_for(info.standard, Agency(pk=agency_id), services)
+            self.drawn_up[key] = [(service.pk, settings[service.pk].pk) for service in services]
+        return self.drawn_up[key]
+
+    # -- the case
+
+    def add(self, batch: _Batch, facts: _CaseFacts, done: _CaseWorkDone) -> None:
+        rng, case = self.rng, facts.case
+        sex = case.person.sex
+        start, info = self._start(facts, done)
+        ended = facts.services_end < self.today
+        outcome, reason = case.closure_outcome, case.closure_reason
+        if case.closed_on is None:
+            # What the worker gives as the outcome when the closure is asked for.
+            outcome, reason = texts.closure(
+                rng, sex, referred=rng.random() < 0.15, foreign=facts.foreign
+            )
+        elif case.status == Status.CLOSED and info is None and self._found_not_eligible(done):
+            # Closed without a plan after a negative decision, and not referred on.
+            outcome, reason = ClosureOutcome.NOT_ELIGIBLE, texts.not_eligible_reason(rng, sex)
+            case.closure_outcome, case.closure_reason = outcome, reason
+
+        asked_on = None  # the day the closure of the case was asked for
+        if case.closed_on is not None:
+            earliest = start if info is not None and start is not None else case.opened_on
+            asked_on = max(_days_before(case.closed_on, rng.choice((0, 0, 1, 1, 2, 3))), earliest)
+        plan = None
+        if info is not None and start is not None:
+            end = self._plan_end(facts, start, ended, outcome, asked_on)
+            plan = self._plan(batch, facts, done, info, start, end)
+
+        if case.closed_on is not None and asked_on is not None:
+            self._closure_request(batch, facts, plan, outcome, reason, asked_on, case.closed_on)
+        elif (
+            ended
+            and (plan is None or plan.closed_on is not None)
+            and rng.random() < (0.4 if plan is not None else 0.15)
+        ):
+            # Asked for lately, after the plan closed; awaiting a supervisor.
+            after = plan.closed_on if plan is not None else facts.services_end
+            assert after is not None
+            asked_on = max(_days_before(self.today, rng.randint(0, 14)), after)
+            self._closure_request(batch, facts, plan, outcome, reason, asked_on, None)
+
+    def _found_not_eligible(self, done: _CaseWorkDone) -> bool:
+        not_eligible = done.eligibility is not None and done.eligibility.decision == "not_eligible"
+        return not_eligible or done.trafficking_status == TraffickingStatus.NOT_A_VICTIM
+
+    def _start(
+        self, facts: _CaseFacts, done: _CaseWorkDone
+    ) -> tuple[datetime.date | None, _StandardInfo | None]:
+        """The first day of the case's plan and the standard in force then, if it has one."""
+        rng, decision = self.rng, done.eligibility
+        if decision is None or decision.decision != "eligible" or rng.random() >= _PLAN_SHARE:
+            return None, None
+        start = decision.decided_on + datetime.timedelta(days=_PLAN_LAG.pick(rng))
+        category = standard_category(facts.case)
+        if facts.foreign and facts.case.grounds == Grounds.TRAFFICKING and rng.random() < 0.8:
+            category = FOREIGN_VICTIM
+        if start > facts.services_end:
+            return None, None
+        return start, self.standard(category, start)
+
+    def _plan_end(
+        self,
+        facts: _CaseFacts,
+        start: datetime.date,
+        ended: bool,
+        outcome: str,
+        case_asked_on: datetime.date | None,
+    ) -> _PlanEnd:
+        rng = self.rng
+        plan_outcome = _PLAN_OUTCOMES.get(outcome, _OTHER_PLAN_OUTCOME).pick(rng)
+        if case_asked_on is not None:
+            # Closed before the case: the case's closure cannot be asked for while it is open.
+            decided_on = max(_days_before(case_asked_on, rng.choice((0, 0, 1, 2))), start)
+            requested_on = max(_days_before(decided_on, rng.choice((0, 1, 1, 2, 3))), start)
+            return _PlanEnd(PlanStatus.CLOSED, requested_on, decided_on, plan_outcome)
+        # After the services: mostly closed, some awaiting approval, some followed on.
+        share = rng.random()
+        if ended and share < 0.45:
+            requested_on = max(_days_before(facts.services_end, rng.randint(0, 3)), start)
+            decided_on = min(requested_on + datetime.timedelta(days=rng.randint(0, 3)), self.today)
+            return _PlanEnd(PlanStatus.CLOSED, requested_on, decided_on, plan_outcome)
+        running = (self.today - start).days
+        if (ended and share < 0.55) or (not ended and running >= 45 and share < 0.05):
+            requested_on = max(_days_before(self.today, rng.randint(0, 8)), start)
+            return _PlanEnd(PlanStatus.CLOSURE_REQUESTED, requested_on, None, plan_outcome)
+        return _PlanEnd(PlanStatus.ACTIVE)
+
+    # -- the plan
+
+    def _plan(
+        self,
+        batch: _Batch,
+        facts: _CaseFacts,
+        done: _CaseWorkDone,
+        info: _StandardInfo,
+        start: datetime.date,
+        end: _PlanEnd,
+    ) -> ServicePlan:
+        rng, case, decision = self.rng, facts.case, done.eligibility
+        assert decision is not None
+        worker = facts.workers[0]
+        created_at = max(self.moment(start), decision.recorded_at, case.created_at)
+        first_review = start + datetime.timedelta(days=info.review_days)
+        plan = ServicePlan(
+            case=case,
+            category_id=self.categories[info.category],
+            standard=info.standard,
+            eligibility_decision=decision,
+            started_on=start,
+            review_on=self._review_on(first_review, info.review_days, end),
+            status=end.status,
+            created_by_id=worker,
+            created_at=created_at,
+        )
+        # Deliveries, goals and extensions come before the closure is asked for.
+        last_day = facts.services_end
+        if end.requested_on is not None:
+            last_day = min(last_day, _days_before(end.requested_on, 1))
+            days = [end.requested_on] + ([end.decided_on] if end.decided_on else [])
+            moments = self.moments(created_at, *days)
+            plan.outcome = end.outcome
+            plan.closure_reason = texts.plan_closure_reason(rng, end.outcome, case.person.sex)
+            plan.closure_requested_by_id = worker
+            plan.closure_requested_at = moments[0]
+            if end.decided_on is not None:
+                plan.closure_decided_by_id = rng.choice(facts.owner.supervisors)
+                plan.closure_decided_at = moments[1]
+                plan.closed_on = end.decided_on
+        batch.plans.append(plan)
+        self._goals(batch, facts, plan, last_day)
+        self._services(batch, facts, done, info, plan, first_review, last_day)
+        self._extensions(batch, facts, info, plan, last_day)
+        return plan
+
+    def _review_on(self, first: datetime.date, every: int, end: _PlanEnd) -> datetime.date:
+        """The review date as it stands: moved on by a cycle at each review held, the last
+        one sometimes late."""
+        on = (
+            end.requested_on if end.status == PlanStatus.CLOSED and end.requested_on else self.today
+        )
+        if first >= on:
+            return first
+        cycles = -(-(on - first).days // every)
+        upcoming = first + datetime.timedelta(days=cycles * every)
+        if end.status != PlanStatus.CLOSED and self.rng.random() < 0.12:
+            return upcoming - datetime.timedelta(days=every)
+        return upcoming
+
+    def _goals(
+        self, batch: _Batch, facts: _CaseFacts, plan: ServicePlan, last_day: datetime.date
+    ) -> None:
+        rng, case = self.rng, facts.case
+        group = texts.goal_group(case.grounds, facts.age)
+        speaks_kazakh = "kk" in case.person.languages
+        agreed: set[str] = set()
+        for number in range(_GOAL_COUNTS.pick(rng)):
+            day = plan.started_on
+            if number:
+                day += datetime.timedelta(days=rng.randint(0, 14))
+            text = texts.goal(
+                rng, group, case.person.sex, kazakh=speaks_kazakh and rng.random() < 0.5
+            )
+            if (day != plan.started_on and day > last_day) or text in agreed:
+                continue
+            agreed.add(text)
+            created_at = plan.created_at
+            if day != plan.started_on:
+                created_at = max(self.moment(day), plan.created_at)
+            batch.goals.append(
+                Goal(
+                    plan=plan,
+                    text=text,
+                    agreed_on=day,
+                    status=self._goal_status(plan, day),
+                    created_by_id=plan.created_by_id,
+                    created_at=created_at,
+                )
+            )
+
+    def _goal_status(self, plan: ServicePlan, agreed_on: datetime.date) -> str:
+        share = self.rng.random()
+        if plan.status == PlanStatus.CLOSED:
+            if plan.outcome == PlanOutcome.GOALS_ACHIEVED:
+                return GoalStatus.ACHIEVED if share < 0.9 else GoalStatus.OPEN
+            if plan.outcome == PlanOutcome.SERVICES_COMPLETED:
+                return GoalStatus.ACHIEVED if share < 0.6 else GoalStatus.OPEN
+            return GoalStatus.DROPPED if share < 0.5 else GoalStatus.OPEN
+        if (self.today - agreed_on).days > 60 and share < 0.35:
+            return GoalStatus.ACHIEVED
+        return GoalStatus.OPEN
+
+    # -- services and deliveries
+
+    def _services(
+        self,
+        batch: _Batch,
+        facts: _CaseFacts,
+        done: _CaseWorkDone,
+        info: _StandardInfo,
+        plan: ServicePlan,
+        first_review: datetime.date,
+        last_day: datetime.date,
+    ) -> None:
+        rng, owner = self.rng, facts.owner.agency_id
+        day_care = self.day_care.pk if self.day_care else None
+        if day_care not in info.allowed_settings:
+            day_care = None
+        for service_id, setting_id in self.services(info, owner):
+            code = self.service_codes[service_id]
+            planned = PlannedService(
+                plan=plan,
+                service_id=service_id,
+                provider_id=owner,
+                # A person not staying in a shelter comes in by day, where the standard allows.
+                setting_id=day_care
+                if day_care and done.admitted_on is None and code != "accommodation"
+                else setting_id,
+                frequency=Frequency.ONCE,
+                due_on=first_review,
+                created_by_id=plan.created_by_id,
+                created_at=plan.created_at,
+            )
+            batch.planned_services.append(planned)
+            given = self._given_on(code, plan.started_on, first_review, last_day, done.admitted_on)
+            if given is not None:
+                self._deliver(batch, facts, plan, planned, code, given, last_day)
+            elif plan.is_open and plan.review_on > first_review and rng.random() < 0.5:
+                planned.due_on = plan.review_on  # moved on at a review
+        if last_day >= plan.started_on and rng.random() < 0.25:
+            code = rng.choice(_UNPLANNED)
+            day = plan.started_on + datetime.timedelta(
+                days=rng.randint(0, (last_day - plan.started_on).days)
+            )
+            batch.deliveries.append(
+                self._delivery(facts, plan, None, code, day, DeliveryOutcome.DELIVERED)
+            )
+
+    def _given_on(
+        self,
+        code: str,
+        start: datetime.date,
+        due: datetime.date,
+        last_day: datetime.date,
+        admitted_on: datetime.date | None,
+    ) -> datetime.date | None:
+        """The day a planned service was first given, or None while it has not been."""
+        rng = self.rng
+        if last_day < start:
+            return None
+        if code == "accommodation" and admitted_on is not None:
+            day = max(start, admitted_on)
+            return day if day <= last_day else None
+        if due <= last_day:
+            # Past due within the plan's life: mostly given, now and then late.
+            if rng.random() >= 0.88:
+                return None
+            if due < last_day and rng.random() < 0.15:
+                return due + datetime.timedelta(days=rng.randint(1, (last_day - due).days))
+            return start + datetime.timedelta(days=rng.randint(0, (due - start).days))
+        # Not due yet: the longer the plan has run, the likelier it was given already.
+        elapsed = (last_day - start).days / max((due - start).days, 1)
+        if rng.random() >= 0.15 + 0.7 * elapsed:
+            return None
+        return start + datetime.timedelta(days=rng.randint(0, (last_day - start).days))
+
+    def _deliver(
+        self,
+        batch: _Batch,
+        facts: _CaseFacts,
+        plan: ServicePlan,
+        planned: PlannedService,
+        code: str,
+        given: datetime.date,
+        last_day: datetime.date,
+    ) -> None:
+        rng, start = self.rng, plan.started_on
+        if given > start and rng.random() < 0.07:
+            missed = start + datetime.timedelta(days=rng.randint(0, (given - start).days - 1))
+            outcome = (
+                DeliveryOutcome.DID_NOT_ATTEND if rng.random() < 0.7 else DeliveryOutcome.REFUSED
+            )
+            batch.deliveries.append(self._delivery(facts, plan, planned, code, missed, outcome))
+        outcome = (
+            DeliveryOutcome.DELIVERED if rng.random() < 0.85 else DeliveryOutcome.PARTLY_DELIVERED
+        )
+        batch.deliveries.append(self._delivery(facts, plan, planned, code, given, outcome))
+        if code in _SESSIONS:
+            day = given + datetime.timedelta(days=7)
+            while day <= last_day and rng.random() < 0.75:
+                planned.frequency = Frequency.WEEKLY
+                batch.deliveries.append(
+                    self._delivery(facts, plan, planned, code, day, DeliveryOutcome.DELIVERED)
+                )
+                day += datetime.timedelta(days=7)
+
+    def _delivery(
+        self,
+        facts: _CaseFacts,
+        plan: ServicePlan,
+        planned: PlannedService | None,
+        code: str,
+        day: datetime.date,
+        outcome: str,
+    ) -> Delivery:
+        rng = self.rng
+        given = outcome in COUNTING_OUTCOMES
+        durations = _DURATIONS.get(code, (30, 45, 60, 90))
+        return Delivery(
+            plan=plan,
+            planned_service=planned,
+            provider_id=facts.owner.agency_id,
+            service_id=self.service_ids[code],
+            delivered_on=day,
+            duration_minutes=rng.choice(durations) if given and durations else None,
+            outcome=outcome,
+            notes=texts.delivery_note(rng, code, facts.case.person.sex)
+            if given and rng.random() < 0.3
+            else "",
+            recorded_by_id=rng.choice(facts.workers),
+            recorded_at=max(self.moment(day), plan.created_at),
+        )
+
+    def _extensions(
+        self,
+        batch: _Batch,
+        facts: _CaseFacts,
+        info: _StandardInfo,
+        plan: ServicePlan,
+        last_day: datetime.date,
+    ) -> None:
+        """Extensions granted as the period nears its end while services still run."""
+        rng, standard = self.rng, info.standard
+        reasons = sorted(info.extension_reasons)
+        if not standard.extension_days or not reasons:
+            return
+        period_ends = plan.started_on + datetime.timedelta(days=standard.service_period_days)
+        granted = 0
+        while (
+            granted < standard.extension_days
+            and last_day >= _days_before(period_ends, 20)
+            and rng.random() < 0.8
+        ):
+            day = max(min(_days_before(period_ends, rng.randint(5, 20)), last_day), plan.started_on)
+            days = min(rng.choice((30, 60, 90)), standard.extension_days - granted)
+            code = "criminal_proceedings" if rng.random() < 0.75 else "hospitalisation"
+            if code not in info.extension_reasons:
+                code = rng.choice(reasons)
+            batch.extensions.append(
+                PlanExtension(
+                    plan=plan,
+                    reason_id=info.extension_reasons[code],
+                    days=days,
+                    granted_on=day,
+                    note=texts.extension_note(rng, code, facts.case.person.sex),
+                    granted_by_id=facts.workers[0],
+                    granted_at=max(self.moment(day), plan.created_at),
+                )
+            )
+            granted += days
+            period_ends += datetime.timedelta(days=days)
+
+    # -- closure of the case
+
+    def _closure_request(
+        self,
+        batch: _Batch,
+        facts: _CaseFacts,
+        plan: ServicePlan | None,
+        outcome: str,
+        reason: str,
+        asked_on: datetime.date,
+        closed_on: datetime.date | None,
+    ) -> None:
+        """The case worker's request to close the case; approved by a supervisor of the
+        owning agency on the day the case closed, or still awaiting one."""
+        case = facts.case
+        after = case.created_at
+        if plan is not None and plan.closure_decided_at is not None:
+            after = max(after, plan.closure_decided_at)
+        moments = self.moments(after, asked_on, *([closed_on] if closed_on else []))
+        request = ClosureRequest(
+            case=case,
+            outcome=outcome,
+            reason=reason,
+            requested_by_id=facts.workers[0],
+            requested_at=moments[0],
+        )
+        if closed_on is not None:
+            request.decision = ClosureDecision.APPROVED
+            request.decided_by_id = self.rng.choice(facts.owner.supervisors)
+            request.decided_at = moments[1]
+        batch.closure_requests.append(request)
+        case.updated_at = max(case.updated_at, moments[-1])
+
+
+def _days_before(day: datetime.date, days: int) -> datetime.date:
+    return day - datetime.timedelta(days=days)
+
+
 # ---- one busy agency ------------------------------------------------------------------
 
 
@@ -1354,12 +1967,17 @@ def add_open_cases(
         )
         agency_id = membership.agency_id if membership else None
         owner = next((info for info in network.agencies if info.agency_id == agency_id), None)
-        if owner is None or not owner.workers or not owner.spec.owns_cases:
+        if owner is None or not owner.workers or not owner.supervisors or not owner.spec.owns_cases:
             raise DemoDataConflict(f"{username} is not a demo user of an agency that owns cases")
         rng = random.Random(f"{seed}:{username}:{count}")
         casework_rng = _casework_random(f"{seed}:{username}:{count}")
         shelters = _shelters_from_database(network)
-        builder = _CaseBuilder(rng, network, _CaseWork(casework_rng, network, shelters))
+        builder = _CaseBuilder(
+            rng,
+            network,
+            _CaseWork(casework_rng, network, shelters),
+            _PlanWork(_plans_random(f"{seed}:{username}:{count}")),
+        )
         builder.iins.update(iin for iin in Person.objects.values_list("iin", flat=True) if iin)
         grounds = Weighted(
             [(value, weight) for value, weight in _GROUNDS_SHARES if value in owner.spec.owns_cases]

@@ -1,7 +1,9 @@
-"""Russian texts of the demo cases: narratives, perpetrators, notes and closure reasons.
+"""Texts of the demo cases: narratives, perpetrators, notes, closure reasons, and the
+goals, deliveries and extensions of service plans.
 
-They are generic and made up, and name no one. `{а|}` marks a word ending that agrees
-with the person's sex: the feminine form first, the masculine second.
+They are generic and made up, and name no one. Most are in Russian; goals, in the
+person's own words, are in Kazakh too. `{а|}` marks a word ending that agrees with the
+person's sex: the feminine form first, the masculine second.
 """
 
 import random
@@ -171,21 +173,190 @@ TRAFFICKING_NOTES = [
     "Подано ходатайство о выдаче разрешения на временное проживание.",
 ]
 
+# Each reason with the outcome it records (cases.ClosureOutcome values).
 CLOSURE_REASONS = [
-    "Цели индивидуального плана помощи достигнуты.",
-    "Истёк срок оказания специальных социальных услуг.",
-    "Отказал{ась|ся} от дальнейших услуг по собственному желанию.",
-    "Переехал{а|} в другую область, связь утрачена.",
-    "Трудоустроен{а|}, обеспечен{а|} жильём, в услугах не нуждается.",
+    ("services_completed", "Цели индивидуального плана помощи достигнуты."),
+    ("services_completed", "Истёк срок оказания специальных социальных услуг."),
+    ("declined", "Отказал{ась|ся} от дальнейших услуг по собственному желанию."),
+    ("moved_away", "Переехал{а|} в другую область, связь утрачена."),
+    ("services_completed", "Трудоустроен{а|}, обеспечен{а|} жильём, в услугах не нуждается."),
 ]
 
-FOREIGN_CLOSURE_REASON = "Добровольное возвращение в страну гражданства при содействии консульства."
+FOREIGN_CLOSURE_REASON = (
+    "moved_away",
+    "Добровольное возвращение в страну гражданства при содействии консульства.",
+)
 
 REFERRAL_CLOSURE_REASONS = [
     "Передан{а|} для дальнейшего сопровождения в управление занятости и социальных программ.",
     "Направлен{а|} в кризисный центр по месту жительства.",
     "Передан{а|} в организацию, оказывающую услуги по месту фактического проживания.",
 ]
+
+NOT_ELIGIBLE_CLOSURE_REASONS = [
+    "Оснований для оказания специальных социальных услуг не установлено; разъяснены иные "
+    "виды помощи.",
+    "По результатам оценки в специальных социальных услугах не нуждается.",
+    "Признаки торговли людьми не подтвердились; направлен{а|} за консультацией в центр занятости.",
+]
+
+# Goals of a service plan, as the person put them: by the grounds of the case, and for
+# children and older people (see goal_group).
+GOALS_RU = {
+    "domestic_violence": [
+        "Хочу, чтобы он больше не мог ко мне приближаться.",
+        "Хочу жить отдельно и чтобы дети были в безопасности.",
+        "Найти работу и снять своё жильё.",
+        "Подать на развод и на алименты.",
+        "Чтобы дети снова ходили в школу и в садик.",
+        "Перестать бояться и спокойно спать по ночам.",
+        "Восстановить документы, которые он забрал.",
+        "Научиться сам{а|} распоряжаться своими деньгами.",
+        "Вернуться к родителям в село, там меня примут.",
+    ],
+    "trafficking": [
+        "Получить новый паспорт и вернуться домой.",
+        "Чтобы мне заплатили деньги, которые я заработал{а|}.",
+        "Дать показания, но так, чтобы меня не нашли.",
+        "Вылечиться и найти нормальную работу.",
+        "Связаться с семьёй, сказать, что я жив{а|}.",
+        "Выучиться на повара и работать официально.",
+        "Закрыть долги, которые на меня оформили.",
+    ],
+    "cruel_treatment": [
+        "Жить там, где меня не обижают.",
+        "Чтобы родственники вернули мои документы.",
+        "Найти работу и жильё.",
+    ],
+    "minor": [
+        "Вернуться в школу и к друзьям.",
+        "Жить там, где меня не бьют.",
+        "Чтобы мама забрала меня к себе.",
+        "Закончить девятый класс.",
+    ],
+    "elderly": [
+        "Получать свою пенсию сам{а|}.",
+        "Чтобы за мной был нормальный уход.",
+        "Чтобы дети не выгоняли меня из моего дома.",
+    ],
+}
+GOALS_KK = {
+    "domestic_violence": [
+        "Балаларыммен бірге қауіпсіз жерде тұрғым келеді.",
+        "Жұмыс тауып, жеке пәтер жалдағым келеді.",
+        "Ажырасып, алимент алғым келеді.",
+        "Қорықпай, тыныш өмір сүргім келеді.",
+        "Ол алып кеткен құжаттарымды қалпына келтіргім келеді.",
+    ],
+    "trafficking": [
+        "Жаңа төлқұжат алып, үйге қайтқым келеді.",
+        "Еңбекақымды толық алғым келеді.",
+        "Емделіп, ресми жұмысқа тұрғым келеді.",
+        "Отбасыммен хабарласқым келеді.",
+    ],
+    "cruel_treatment": [
+        "Мені ренжітпейтін жерде тұрғым келеді.",
+        "Жұмыс пен баспана тапқым келеді.",
+    ],
+    "minor": [
+        "Мектепке қайта барғым келеді.",
+        "Мені ұрмайтын жерде тұрғым келеді.",
+    ],
+    "elderly": [
+        "Зейнетақымды өзім алғым келеді.",
+        "Маған дұрыс күтім керек.",
+    ],
+}
+
+
+def goal_group(grounds: str, age: int) -> str:
+    if age < 18:
+        return "minor"
+    if age >= 60 and grounds != "trafficking":
+        return "elderly"
+    return grounds
+
+
+# What a worker writes on a delivery, by concrete service (services.Service codes).
+DELIVERY_NOTES = {
+    "accommodation": [
+        "Размещен{а|} в отдельной комнате, выданы постельные принадлежности.",
+        "Заселен{а|} вместе с детьми.",
+    ],
+    "crisis_support": [
+        "Первичная кризисная консультация, состояние тревожное.",
+        "Консультация психолога, состояние стабилизируется.",
+        "Проведено занятие по снижению тревоги, следующая встреча через неделю.",
+    ],
+    "legal_consultation": [
+        "Разъяснены права потерпевше{й|го} и порядок обращения в суд.",
+        "Консультация по вопросам алиментов и раздела имущества.",
+        "Подготовлено заявление в полицию.",
+    ],
+    "first_medical_aid": [
+        "Осмотр фельдшера, выдано направление в поликлинику.",
+        "Сопровождение в травмпункт.",
+    ],
+    "continued_education": [
+        "Подобраны курсы, подано заявление на обучение.",
+        "Консультация по восстановлению в колледже.",
+    ],
+    "vocational_guidance": [
+        "Профориентационная беседа, направлен{а|} в центр занятости.",
+    ],
+    "leisure_activities": [
+        "Участвовал{а|} в групповой экскурсии.",
+    ],
+    "benefits_application": [
+        "Подано заявление на адресную социальную помощь.",
+        "Оформлено пособие на детей.",
+    ],
+    "interpreting": [
+        "Переводчик присутствовал на допросе у следователя.",
+        "Перевод на консультации врача.",
+    ],
+    "residence_permit": [
+        "Подано ходатайство о разрешении на временное проживание.",
+        "Получена справка из миграционной службы.",
+    ],
+}
+DELIVERY_NOTES_OTHER = [
+    "Услуга оказана в полном объёме.",
+    "Клиент{ка|} приш{ла|ёл} с опозданием, консультация сокращена.",
+    "Выданы продуктовый набор и средства гигиены.",
+]
+
+EXTENSION_NOTES = {
+    "criminal_proceedings": [
+        "Идёт досудебное расследование по уголовному делу, клиент{ка|} признан{а|} "
+        "потерпевш{ей|им}.",
+        "Уголовное дело направлено в суд, участие в судебных заседаниях.",
+    ],
+    "hospitalisation": [
+        "Госпитализирован{а|}, лечение продлится несколько недель.",
+        "Находится на стационарном лечении по направлению врача.",
+    ],
+}
+
+# Why a plan closes (plans.PlanOutcome values).
+PLAN_CLOSURE_REASONS = {
+    "goals_achieved": [
+        "Цели плана достигнуты: работает и живёт отдельно.",
+        "Все цели, согласованные с клиент{кой|ом}, достигнуты.",
+    ],
+    "services_completed": [
+        "Услуги по плану оказаны в полном объёме.",
+        "Срок услуг по стандарту истёк, услуги оказаны.",
+    ],
+    "declined": ["Клиент{ка|} письменно отказал{ась|ся} от дальнейших услуг."],
+    "moved_or_lost_contact": [
+        "Переехал{а|}, связь утрачена.",
+        "Вернул{ась|ся} в страну гражданства.",
+    ],
+    "transferred": ["Передан{а|} на сопровождение в организацию по месту жительства."],
+    "died": ["Клиент{ка|} умер{ла|}."],
+    "other": ["План закрыт по иным основаниям, см. записи дела."],
+}
 
 
 def _offender(relationship: str, sex: str) -> str:
@@ -257,9 +428,33 @@ def note(rng: random.Random, sex: str, trafficking: bool) -> str:
     return agreeing(rng.choice(pool), sex)
 
 
-def closure_reason(rng: random.Random, sex: str, *, referred: bool, foreign: bool) -> str:
+def closure(rng: random.Random, sex: str, *, referred: bool, foreign: bool) -> tuple[str, str]:
+    """The outcome (a cases.ClosureOutcome value) and the reason in words of a closure."""
     if referred:
-        return agreeing(rng.choice(REFERRAL_CLOSURE_REASONS), sex)
+        return "referred", agreeing(rng.choice(REFERRAL_CLOSURE_REASONS), sex)
     if foreign and rng.random() < 0.5:
         return FOREIGN_CLOSURE_REASON
-    return agreeing(rng.choice(CLOSURE_REASONS), sex)
+    outcome, reason = rng.choice(CLOSURE_REASONS)
+    return outcome, agreeing(reason, sex)
+
+
+def not_eligible_reason(rng: random.Random, sex: str) -> str:
+    return agreeing(rng.choice(NOT_ELIGIBLE_CLOSURE_REASONS), sex)
+
+
+def goal(rng: random.Random, group: str, sex: str, *, kazakh: bool) -> str:
+    """A goal in the person's words; `group` as goal_group gives it."""
+    return agreeing(rng.choice((GOALS_KK if kazakh else GOALS_RU)[group]), sex)
+
+
+def delivery_note(rng: random.Random, service: str, sex: str) -> str:
+    return agreeing(rng.choice(DELIVERY_NOTES.get(service, DELIVERY_NOTES_OTHER)), sex)
+
+
+def extension_note(rng: random.Random, reason: str, sex: str) -> str:
+    notes = EXTENSION_NOTES.get(reason)
+    return agreeing(rng.choice(notes), sex) if notes else ""
+
+
+def plan_closure_reason(rng: random.Random, outcome: str, sex: str) -> str:
+    return agreeing(rng.choice(PLAN_CLOSURE_REASONS[outcome]), sex)

@@ -26,7 +26,10 @@ def positive_int(text: str) -> int:
 
 
 class Command(BaseCommand):
-    help = "Load a synthetic demo data set (agencies, staff, persons, cases) once."
+    help = (
+        "Load a synthetic demo data set (agencies, staff, persons, cases and their case "
+        "work, service plans and closures) once."
+    )
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         parser.add_argument(
@@ -77,6 +80,14 @@ class Command(BaseCommand):
                     f"{summary.users} users, {summary.persons} persons, {summary.cases} cases "
                     f"({grounds}), {summary.incidents} incidents, {summary.notes} notes."
                 )
+            )
+            self.stdout.write(
+                f"Case work: {summary.facilities} shelters, {summary.placements} placements, "
+                f"{summary.assessments} assessments, {summary.decisions} decisions, "
+                f"{summary.measures} protective measures; {summary.plans} service plans with "
+                f"{summary.goals} goals, {summary.planned_services} planned services, "
+                f"{summary.extensions} extensions and {summary.deliveries} deliveries; "
+                f"{summary.closure_requests} closure requests."
             )
             self._give_second_factors()
         self._print_logins()
