@@ -12,7 +12,7 @@ from qamqor.accounts.models import Agency
 from qamqor.cases.models import Case
 from qamqor.clock import today
 
-from .models import SCOPE_RANK, Consent, ConsentPurpose, DataScope
+from .models import AWAITING, LIVE, SCOPE_RANK, Consent, ConsentPurpose, DataScope, Referral
 
 
 def in_force_on(day: datetime.date) -> Q:
@@ -46,3 +46,33 @@ def widest_scope_allowed(case: Case, agency: Agency, on: datetime.date | None = 
     """The most a referral of `case` to `agency` may share by consent, or None."""
     consent = covering_consent(case, agency, DataScope.MINIMUM, on)
     return consent.scope if consent is not None else None
+
+
+class ConsentState:
+    """Where a consent stands on a day, for the consent page and the case file."""
+
+    IN_FORCE = "in_force"
+    NOT_YET = "not_yet"
+    EXPIRED = "expired"
+    WITHDRAWN = "withdrawn"
+    REFUSED = "refused"
+
+
+def consent_state(consent: Consent, day: datetime.date) -> str:
+    if not consent.given:
+        return ConsentState.REFUSED
+    if consent.withdrawn_at is not None:
+        return ConsentState.WITHDRAWN
+    if consent.given_on > day:
+        return ConsentState.NOT_YET
+    if consent.expires_on is not None and consent.expires_on < day:
+        return ConsentState.EXPIRED
+    return ConsentState.IN_FORCE
+
+
+def shares_resting_on(consent: Consent) -> QuerySet[Referral]:
+    """Referrals that reach the case through `consent` now: awaiting an answer or live,
+    their share not yet ended. Withdrawing the consent ends exactly these."""
+    return Referral.objects.filter(
+        consent=consent, status__in=[*AWAITING, *LIVE], share_ended_at__isnull=True
+    )
