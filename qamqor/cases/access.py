@@ -5,22 +5,44 @@ A user reaches a case through a relation:
 - their agency owns it and they opened it or are assigned to it (case worker);
 - it lies in their agency's region and their role's scope is the region (regional
   coordinator): de-identified, never who the person is;
-- a break-glass grant of the last 24 hours.
+- a break-glass grant of the last 24 hours;
+- a referral to their agency whose share is in force (qamqor/referrals/access.py): the
+  minimum while it awaits an answer, then the referral's data scope (minimum: the
+  de-identified summary; identity: who the person is, not the case's story; full: the
+  whole file), read only.
 A role without the `case.identity` capability reaches cases de-identified only. Changes
 need `case.edit` in the owning agency and a relation through that agency. Everyone else
 is told the case does not exist (404), in the same words as for a missing case.
+`case_audience()` lists who reaches a case and why from the same rules, for the case file.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from qamqor.accounts.access import active_memberships, has_capability
-from qamqor.accounts.models import BreakGlassGrant, Capability, CaseScope, User
+from qamqor.accounts.models import (
+    Agency,
+    BreakGlassGrant,
+    Capability,
+    CaseScope,
+    Membership,
+    Role,
+    User,
+)
 from qamqor.clock import now
+from qamqor.referrals.access import (
+    RECEIVING_SCOPES,
+    SHARING,
+    referral_case_filters,
+    referral_scope,
+    share_in_force,
+)
+from qamqor.referrals.models import LIVE, DataScope, Referral
 
 from .models import Case, CaseAssignment
 
@@ -36,12 +58,42 @@ class CaseNotFound(Http404):
 
 @dataclass(frozen=True)
 class CaseAccess:
-    """What one user may do with one case, and why."""
+    """What one user may do with one case, and why.
+
+    `identity`: the whole case file, who the person is included (the pages behind
+    access_case_with_identity). A referral of the identity scope shows who the person is
+    without the rest of the file: `identity` stays False, `scope` says "identity".
+    """
 
     relations: frozenset[str]
     identity: bool
     edit: bool
     break_glass_until: datetime | None = None
+    # The widest data scope referrals to the user's agencies give (None: no referral).
+    referral_scope: str | None = None
+
+    @property
+    def scope(self) -> str:
+        """What the user sees, as a data scope: full, identity, or minimum (de-identified)."""
+        if self.identity:
+            return DataScope.FULL
+        if self.referral_scope == DataScope.IDENTITY:
+            return DataScope.IDENTITY
+        return DataScope.MINIMUM
+
+    @property
+    def full_file(self) -> bool:
+        """The whole case file: narratives, notes, assessments, plans, protection."""
+        return self.identity
+
+    @property
+    def person_only(self) -> bool:
+        """Who the person is (names, documents, contacts) and nothing of the case's story."""
+        return self.scope == DataScope.IDENTITY
+
+    @property
+    def sees_person(self) -> bool:
+        return self.scope != DataScope.MINIMUM
 
 
 def _scope_filters(user: User) -> tuple[Q, Q]:
@@ -68,7 +120,9 @@ def _scope_filters(user: User) -> tuple[Q, Q]:
     if grants:
         # Ids, not a subquery: the usual list then keeps its plain, indexed condition.
         with_identity |= Q(pk__in=list(grants))
-    return with_identity, de_identified
+    # Referred cases: a subquery, so a consent withdrawn counts on the very next query.
+    referred_with_identity, referred = referral_case_filters(user)
+    return with_identity | referred_with_identity, de_identified | referred
 
 
 def _assignment(user: User) -> QuerySet[CaseAssignment]:
@@ -95,7 +149,8 @@ def visible_cases(user: User) -> QuerySet[Case]:
 
 
 def identity_cases(user: User) -> QuerySet[Case]:
-    """The cases in which `user` may see who the person is (and so search them by name)."""
+    """The cases in which `user` may see who the person is (and so search them by name):
+    the whole file, or a referral of the identity scope."""
     with_identity, _de_identified = _scope_filters(user)
     return Case.objects.filter(with_identity)
 
@@ -138,11 +193,16 @@ def case_access(user: User, case: Case) -> CaseAccess:
     if break_glass_until is not None:
         relations.add("break_glass")
         identity = True
+    shared = referral_scope(user, case.pk, case.owner_agency_id)
+    if shared is not None:
+        relations.add("referral")
+        identity = identity or shared == DataScope.FULL
     return CaseAccess(
         relations=frozenset(relations),
         identity=identity,
         edit=edit,
         break_glass_until=break_glass_until,
+        referral_scope=shared,
     )
 
 
@@ -173,6 +233,10 @@ def access_case_with_identity(user: User, code: str) -> tuple[Case, CaseAccess]:
     """A case whose person the user may see; a de-identified reach gives 403."""
     case = access_case(user, code)
     access = case_access(user, case)
+    if access.person_only:
+        raise PermissionDenied(
+            _("The referral to your agency shares who the person is, not this part of the case.")
+        )
     if not access.identity:
         raise PermissionDenied("Your role shows this case without identifying data.")
     return case, access
@@ -189,3 +253,165 @@ def case_for_break_glass(user: User, code: str) -> Case:
         return Case.objects.select_related("owner_agency").get(code=code)
     except Case.DoesNotExist:
         raise CaseNotFound() from None
+
+
+# Who can see this case and why -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Audience:
+    """One line of "who can see this case and why", in the words of docs/access.md."""
+
+    relation: str  # agency, assigned, region, break_glass, referral
+    who: str  # the agency, or the person of a break-glass grant
+    role: str  # the role's name, or ""
+    people: tuple[str, ...]
+    scope: str  # a DataScope value: full, identity, minimum
+    may_change: bool
+    because: str
+    referral: Referral | None = field(default=None, compare=False)
+
+
+def _day(moment: datetime) -> str:
+    from django.utils import timezone
+
+    return timezone.localtime(moment).strftime("%d.%m.%Y %H:%M")
+
+
+def case_audience(case: Case) -> list[Audience]:
+    """Everyone who reaches `case` now, grouped by agency and role, with what they see and
+    the relation, consent or referral it rests on: the rules of visible_cases and
+    case_access read the other way round (five queries)."""
+    assigned = {case.created_by_id, *case.assignments.values_list("user_id", flat=True)}
+    active = Q(ended_at__isnull=True, user__is_active=True, agency__is_active=True)
+    memberships = (
+        Membership.objects.filter(active)
+        .filter(
+            Q(agency_id=case.owner_agency_id, role__case_scope__in=RECEIVING_SCOPES)
+            | Q(agency__region_id=case.region_id, role__case_scope=CaseScope.REGION)
+        )
+        .select_related("user", "role", "agency__region")
+        .order_by("role__position", "agency_id", "user__username")
+    )
+    groups: dict[tuple[str, int, int], list[Membership]] = {}
+    for membership in memberships:
+        scope = membership.role.case_scope
+        if scope == CaseScope.ASSIGNED and membership.user_id not in assigned:
+            continue
+        relation = {"agency": "agency", "assigned": "assigned"}.get(str(scope), "region")
+        groups.setdefault((relation, membership.agency_id, membership.role_id), []).append(
+            membership
+        )
+    entries = [_member_line(relation, members) for (relation, *_), members in groups.items()]
+    entries += _referral_lines(case)
+    grants = BreakGlassGrant.objects.filter(case=case, expires_at__gt=now()).select_related("user")
+    for grant in grants:
+        entries.append(
+            Audience(
+                relation="break_glass",
+                who=grant.user.display_name,
+                role="",
+                people=(grant.user.display_name,),
+                scope=DataScope.FULL,
+                may_change=False,
+                because=_("Break-glass access until %(until)s, for the reason given: %(reason)s")
+                % {"until": _day(grant.expires_at), "reason": grant.reason},
+            )
+        )
+    return entries
+
+
+def _member_line(relation: str, members: list[Membership]) -> Audience:
+    agency: Agency = members[0].agency
+    role: Role = members[0].role
+    identity = relation != "region" and Capability.SEE_IDENTITY in role.capabilities
+    if relation == "agency":
+        because = _("The case belongs to %(agency)s; this role reaches every case there.")
+    elif relation == "assigned":
+        because = _("The case belongs to %(agency)s; they opened it or are assigned to it.")
+    else:
+        because = _("The case is in %(region)s, the region they coordinate.")
+    return Audience(
+        relation=relation,
+        who=agency.name,
+        role=role.name,
+        people=tuple(m.user.display_name for m in members),
+        scope=DataScope.FULL if identity else DataScope.MINIMUM,
+        may_change=identity and Capability.EDIT_CASE in role.capabilities,
+        because=because % {"agency": agency.name, "region": agency.region.name},
+    )
+
+
+def _referral_lines(case: Case) -> list[Audience]:
+    referrals = list(
+        Referral.objects.filter(share_in_force(), case=case, status__in=SHARING)
+        .select_related("to_agency", "consent")
+        .order_by("sent_at", "pk")
+    )
+    if not referrals:
+        return []
+    members = (
+        Membership.objects.filter(
+            ended_at__isnull=True,
+            user__is_active=True,
+            agency_id__in={r.to_agency_id for r in referrals},
+            role__case_scope__in=RECEIVING_SCOPES,
+        )
+        .select_related("user", "role")
+        .order_by("role__position", "user__username")
+    )
+    by_agency: dict[int, dict[int, list[Membership]]] = {}
+    for membership in members:
+        by_agency.setdefault(membership.agency_id, {}).setdefault(membership.role_id, []).append(
+            membership
+        )
+    lines = []
+    for referral in referrals:
+        given = referral.scope if referral.status in LIVE else DataScope.MINIMUM
+        because = _referral_grounds(referral)
+        roles = by_agency.get(referral.to_agency_id) or {0: []}
+        for role_members in roles.values():
+            role = role_members[0].role if role_members else None
+            identity = role is None or Capability.SEE_IDENTITY in role.capabilities
+            lines.append(
+                Audience(
+                    relation="referral",
+                    who=referral.to_agency.name,
+                    role=role.name if role is not None else "",
+                    people=tuple(m.user.display_name for m in role_members),
+                    scope=given if identity else DataScope.MINIMUM,
+                    may_change=False,
+                    because=because,
+                    referral=referral,
+                )
+            )
+    return lines
+
+
+def _referral_grounds(referral: Referral) -> str:
+    facts = {
+        "sent": _day(referral.sent_at),
+        "status": referral.get_status_display(),
+    }
+    awaiting = "" if referral.status in LIVE else " " + _("They see the minimum until they answer.")
+    if referral.consent is not None:
+        because = _("Referred on %(sent)s (%(status)s), with the consent given on %(given)s.") % {
+            **facts,
+            "given": referral.consent.given_on.strftime("%d.%m.%Y"),
+        }
+        if referral.consent.expires_on:
+            because += " " + _("The consent runs until %(day)s.") % {
+                "day": referral.consent.expires_on.strftime("%d.%m.%Y")
+            }
+    elif referral.is_override:
+        because = _("Referred on %(sent)s (%(status)s) without consent, on the ground: %(ground)s.")
+        because %= {**facts, "ground": referral.get_override_ground_display()}
+    else:
+        because = (
+            _(
+                "Referred on %(sent)s (%(status)s) for protection in an emergency: the minimum, "
+                "without consent."
+            )
+            % facts
+        )
+    return because + awaiting

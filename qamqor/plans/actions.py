@@ -24,6 +24,7 @@ from qamqor.cases.access import can_edit_case, require_case_edit
 from qamqor.cases.models import Case
 from qamqor.clock import now, today
 from qamqor.facilities.queries import standard_category
+from qamqor.referrals.access import may_deliver_for_referral
 from qamqor.services.models import (
     AgencyOffer,
     ExtensionReason,
@@ -529,14 +530,33 @@ def extend_plan(
 # Deliveries ---------------------------------------------------------------------------
 
 
-def may_record_delivery(user: User, plan: ServicePlan, provider: Agency | None = None) -> bool:
-    """Whether `user` may record on `plan` a delivery by `provider` (None: by any).
+def may_record_delivery(
+    user: User,
+    plan: ServicePlan,
+    provider: Agency | None = None,
+    *,
+    planned_service: PlannedService | None = None,
+    service: Service | None = None,
+) -> bool:
+    """Whether `user` may record on `plan` a delivery by `provider` (None: by any) of
+    `planned_service` or, outside the plan, of `service` (neither: of any service).
 
-    The owning agency's case editors record every delivery, whoever the provider.
-    A provider that is not the owner will record the deliveries it was asked for once
-    referrals exist; this is the one place that rule will widen.
+    The owning agency's case editors record every delivery, whoever the provider. An
+    agency a live referral for services was sent to records, against the owner's plan,
+    the deliveries it gives of what it was asked for: the planned services it is named
+    provider of or whose service (or type) the referral names
+    (referrals.access.may_deliver_for_referral).
     """
-    return can_edit_case(user, plan.case)
+    if can_edit_case(user, plan.case):
+        return True
+    return may_deliver_for_referral(
+        user,
+        plan.case_id,
+        plan.pk,
+        provider.pk if provider is not None else None,
+        planned_service=planned_service,
+        service=service,
+    )
 
 
 def record_delivery(
@@ -567,7 +587,9 @@ def record_delivery(
         errors["provider"] = _("Choose who gave the service.")
     if outcome not in DeliveryOutcome.values:
         errors["outcome"] = _("Choose the outcome.")
-    if not may_record_delivery(actor, plan, provider):
+    if not may_record_delivery(
+        actor, plan, provider, planned_service=planned_service, service=service
+    ):
         raise PermissionDenied(_("Your role does not allow recording deliveries of this plan."))
     if errors:
         raise ValidationError(errors)
