@@ -23,6 +23,7 @@ from qamqor.demo import generator
 from qamqor.facilities.models import Placement
 from qamqor.plans.models import Delivery, PlannedService, ServicePlan
 from qamqor.protection.models import ProtectionMeasure
+from qamqor.referrals.models import Consent, Referral
 from qamqor.registry.models import IdentityDocument, NameKey, Person
 
 # A value is checked when its UTF-8 is at least this long: shorter Latin strings turn up
@@ -59,14 +60,16 @@ def _database_bytes(path: Path) -> bytes:
 
 
 def _delete_persons_and_cases() -> None:
-    # Revisions point at what they revised (protected): the later links go first.
+    # Plans hold their eligibility decision, and revisions what they revised (restricted,
+    # protected): those that point go first.
+    for model in (Referral, Consent, Delivery, PlannedService, ServicePlan):
+        model.objects.all().delete()
     EligibilityDecision.objects.exclude(supersedes__isnull=True).delete()
     TraffickingDecision.objects.exclude(supersedes__isnull=True).delete()
     Placement.objects.exclude(transferred_from__isnull=True).delete()
     for model in (
-        Delivery, PlannedService, ServicePlan, EligibilityDecision, TraffickingDecision,
-        Placement, Assessment, ProtectionMeasure, CaseNote, Incident, CaseAssignment, Case,
-        IdentityDocument, NameKey, Person,
+        EligibilityDecision, TraffickingDecision, Placement, Assessment, ProtectionMeasure,
+        CaseNote, Incident, CaseAssignment, Case, IdentityDocument, NameKey, Person,
     ):  # fmt: skip
         model.objects.all().delete()
 
