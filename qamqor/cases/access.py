@@ -302,8 +302,10 @@ def case_audience(case: Case) -> list[Audience]:
         groups.setdefault((relation, membership.agency_id, membership.role_id), []).append(
             membership
         )
-    entries = [_member_line(relation, members) for (relation, *_), members in groups.items()]
+    members = [_member_line(relation, people) for (relation, *_), people in groups.items()]
+    entries = [line for line in members if line.relation != "region"]
     entries += _referral_lines(case)
+    entries += [line for line in members if line.relation == "region"]
     grants = BreakGlassGrant.objects.filter(case=case, expires_at__gt=now()).select_related("user")
     for grant in grants:
         entries.append(

@@ -40,7 +40,7 @@ from .models import (
     ReferralStatus,
     Urgency,
 )
-from .states import Side, check_required, transition
+from .states import Side, check_required, check_unchanged, transition
 
 # A consent override is read later by auditors: it says why in more than a few words.
 OVERRIDE_MIN_REASON = 20
@@ -269,6 +269,9 @@ def _change(
             .select_related("case", "to_agency", "from_agency")
             .get(pk=referral.pk)
         )
+        # The caller acted on the referral as `referral` shows it; if it moved meanwhile
+        # (another user's change won the lock), nothing is done.
+        check_unchanged(referral.status, locked.status)
         found = transition(locked.status, target, side)
         check_required(found, text)
         if side == Side.RECIPIENT and not _share_in_force(locked):

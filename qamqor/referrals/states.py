@@ -70,6 +70,10 @@ WRONG_SIDE: dict[Side, "StrOrPromise"] = {
     Side.SENDER: _("Only those who may change the case on the referring side can do this."),
     Side.SYSTEM: _("A referral expires by itself when its time to answer runs out."),
 }
+MOVED: "StrOrPromise" = _(
+    "This referral was changed a moment ago by someone else: its status is now “%(status)s”. "
+    "Nothing was done; look at it again."
+)
 REQUIRED: dict[str, "StrOrPromise"] = {
     "decline_reason": _("Say why the referral is declined."),
     "outcome": _("Describe the outcome of the referral."),
@@ -95,6 +99,13 @@ def transition(current: str, target: str, by: Side) -> Transition:
     if found.by != by:
         raise ValidationError(WRONG_SIDE[found.by], code="wrong_side")
     return found
+
+
+def check_unchanged(seen: str, current: str) -> None:
+    """The user acted on the referral as they saw it: refused when it moved meanwhile."""
+    if ReferralStatus(seen) != ReferralStatus(current):
+        message = MOVED % {"status": ReferralStatus(current).label}
+        raise ValidationError(message, code="changed_meanwhile")
 
 
 def check_required(found: Transition, value: str) -> None:

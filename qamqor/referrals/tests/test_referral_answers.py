@@ -155,7 +155,22 @@ def test_a_stale_copy_is_judged_on_the_row_as_it_is_now(alice, centre, referral)
     revoke_referral(alice, referral)
     with pytest.raises(ValidationError) as error:
         accept_referral(centre.worker, stale)
-    assert "its status is now “Revoked”" in error.value.messages[0]
+    assert error.value.messages == [
+        "This referral was changed a moment ago by someone else: its status is now “Revoked”. "
+        "Nothing was done; look at it again."
+    ]
+
+
+def test_a_revocation_meant_for_a_sent_referral_is_refused_once_it_was_accepted(
+    alice, centre, referral
+):
+    seen_by_the_sender = type(referral).objects.get(pk=referral.pk)
+    accept_referral(centre.worker, referral)
+    with pytest.raises(ValidationError) as error:
+        revoke_referral(alice, seen_by_the_sender)
+    assert "its status is now “Accepted”" in error.value.messages[0]
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.ACCEPTED
 
 
 def test_once_the_consent_is_withdrawn_the_agency_can_no_longer_accept(centre, referral, given):

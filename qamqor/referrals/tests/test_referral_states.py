@@ -13,6 +13,7 @@ from qamqor.referrals.states import (
     Side,
     allowed_targets,
     check_required,
+    check_unchanged,
     is_final,
     transition,
 )
@@ -86,3 +87,11 @@ def test_declining_needs_a_reason_and_completing_an_outcome(current, target, fie
         check_required(found, "   ")
     assert list(refused.value.error_dict) == [field]
     check_required(found, "Given.")
+
+
+def test_acting_on_a_referral_that_moved_meanwhile_is_refused_naming_its_status():
+    check_unchanged(S.SENT, S.SENT)
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        check_unchanged(S.SENT, S.REVOKED)
+    assert refused.value.code == "changed_meanwhile"
+    assert "its status is now “Revoked”" in refused.value.messages[0]
