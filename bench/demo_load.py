@@ -67,25 +67,35 @@ def run(persons: int, seed: int | None) -> int:
     seconds = time.perf_counter() - started
     assert summary is not None  # a fresh database holds no demo set
 
-    figures = {
-        "benchmark": "demo_load",
-        "database": connection.vendor,
+    counts = {
         "persons": summary.persons,
         "cases": summary.cases,
         "incidents": summary.incidents,
         "notes": summary.notes,
         "name_keys": summary.name_keys,
+        "placements": summary.placements,
+        "assessments": summary.assessments,
+        "decisions": summary.decisions,
+        "protective_measures": summary.measures,
+        "service_plans": summary.plans,
+        "goals": summary.goals,
+        "planned_services": summary.planned_services,
+        "extensions": summary.extensions,
+        "deliveries": summary.deliveries,
+        "closure_requests": summary.closure_requests,
+    }
+    figures = {
+        "benchmark": "demo_load",
+        "database": connection.vendor,
+        **counts,
         "seconds": round(seconds, 2),
         "persons_per_second": round(summary.persons / seconds, 1),
     }
-    print(f"database            {figures['database']}")
-    print(f"persons             {summary.persons}")
-    print(f"cases               {summary.cases}")
-    print(f"incidents           {summary.incidents}")
-    print(f"notes               {summary.notes}")
-    print(f"name keys           {summary.name_keys}")
-    print(f"seconds             {seconds:.1f}")
-    print(f"persons per second  {figures['persons_per_second']}")
+    print(f"{'database':<20}{figures['database']}")
+    for name, count in counts.items():
+        print(f"{name.replace('_', ' '):<20}{count}")
+    print(f"{'seconds':<20}{seconds:.1f}")
+    print(f"{'persons per second':<20}{figures['persons_per_second']}")
     print(json.dumps(figures))
     return 0
 

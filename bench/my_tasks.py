@@ -7,10 +7,11 @@
 Loads the demo data set with --persons persons into a fresh database (a temporary SQLite
 file, or the empty PostgreSQL database QAMQOR_DATABASE_URL names), then gives the agency
 of --user (a supervisor, who reaches every case of the agency) --open-cases more open
-cases with the demo's mix of assessments, decisions, placements and protective orders
-(qamqor.demo.generator.add_open_cases). Signs in as that user and times the home page
-through Django's test client, and the task list alone (web.worklist.my_tasks), each
-kind of task on its own too. Prints a table and one JSON line.
+cases with the demo's mix of assessments, decisions, placements, protective orders,
+service plans with their deliveries, and closures (qamqor.demo.generator.add_open_cases).
+Signs in as that user and times the home page through Django's test client, and the task
+list alone (web.worklist.my_tasks), each kind of task on its own too. Prints a table and
+one JSON line.
 """
 
 import argparse
@@ -57,12 +58,16 @@ def main() -> None:
     from qamqor.demo.generator import add_open_cases, load
 
     started = time.perf_counter()
-    load(args.persons, seed=args.seed)
-    add_open_cases(args.user, args.open_cases, seed=args.seed)
+    loaded = load(args.persons, seed=args.seed)
+    added = add_open_cases(args.user, args.open_cases, seed=args.seed)
     load_seconds = time.perf_counter() - started
+    assert loaded is not None  # a fresh database holds no demo set
     print(
         f"loaded {args.persons:,} persons and {args.open_cases:,} open cases for the agency of "
-        f"{args.user} in {load_seconds:.1f} s ({connection.vendor})"
+        f"{args.user} in {load_seconds:.1f} s ({connection.vendor}); "
+        f"{loaded.plans + added.plans:,} service plans, "
+        f"{loaded.planned_services + added.planned_services:,} planned services, "
+        f"{loaded.deliveries + added.deliveries:,} deliveries"
     )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

@@ -21,12 +21,14 @@ from qamqor.cases.models import (
     Case,
     CaseAssignment,
     CaseCounter,
+    ClosureRequest,
     Grounds,
     Incident,
     Status,
 )
 from qamqor.clock import today
 from qamqor.demo import generator
+from qamqor.plans.models import Delivery, ServicePlan
 from qamqor.registry.iin import parse_iin
 from qamqor.registry.models import Person
 from qamqor.registry.search_index import persons_named
@@ -239,11 +241,19 @@ def test_the_same_seed_gives_the_same_data_all_day(monkeypatch: pytest.MonkeyPat
         monkeypatch.setattr(generator, "clock_now", lambda: moment)
 
     def snapshot() -> list[tuple[object, ...]]:
-        return list(
-            Person.objects.order_by("id", "cases__code").values_list(
-                "surname", "given_name", "patronymic", "iin", "birth_year", "sex", "cases__code"
-            )
+        persons = Person.objects.order_by("id", "cases__code").values_list(
+            "surname", "given_name", "patronymic", "iin", "birth_year", "sex", "cases__code"
         )
+        plans = ServicePlan.objects.order_by("case__code").values_list(
+            "case__code", "started_on", "review_on", "status", "closed_on"
+        )
+        deliveries = Delivery.objects.order_by(
+            "plan__case__code", "delivered_on", "service__code", "outcome"
+        ).values_list("plan__case__code", "delivered_on", "service__code", "outcome")
+        closures = ClosureRequest.objects.order_by("case__code").values_list(
+            "case__code", "outcome", "decision", "decided_by"
+        )
+        return [*persons, *plans, *deliveries, *closures]
 
     clock_at(8)
     with pytest.raises(_Rollback), transaction.atomic():
