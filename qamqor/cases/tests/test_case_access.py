@@ -9,7 +9,7 @@ from django.http import Http404
 
 from qamqor import clock
 from qamqor.accounts.models import Agency, AgencyKind, Membership, Role, User
-from qamqor.cases.access import access_case, access_case_for_edit, visible_cases
+from qamqor.cases.access import access_case, access_case_for_edit, case_access, visible_cases
 from qamqor.cases.models import Case
 
 
@@ -129,3 +129,14 @@ def test_listing_visible_cases_takes_the_same_queries_for_one_case_or_many(
     user = fresh(alice)
     with django_assert_num_queries(3):
         assert len(visible_cases(user)) == 5
+
+
+def test_the_scope_each_relation_shows(case: Case, alice, carol, gulnara):
+    """CaseAccess.scope, in the words of a referral's data scope: the owning agency sees
+    the whole file, the region a de-identified summary (referrals: test_referral_access)."""
+    for member in (alice, carol):
+        access = case_access(fresh(member), case)
+        assert access.scope == "full" and access.full_file and access.sees_person
+        assert not access.person_only and access.referral_scope is None
+    region = case_access(fresh(gulnara), case)
+    assert region.scope == "minimum" and not region.full_file and not region.sees_person
