@@ -258,6 +258,27 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }
 
+# Background work (Celery, qamqor/celery.py; docs/operations.md). With a server database
+# a worker and beat run beside the web server and share the broker. The embedded database
+# needs neither: tasks run in the process that sends them, and cron runs
+# `qamqor run-periodic` for the periodic ones.
+EMBEDDED_DATABASE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_EAGER", EMBEDDED_DATABASE)
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BEAT_SCHEDULE = {
+    "referral-deadlines": {
+        "task": "qamqor.referrals.run_periodic",
+        "schedule": 60.0,
+        # A run missed while no worker listened is dropped: the next one does its work.
+        "options": {"expires": 50},
+    },
+}
+
 if TESTING:
     # Deliberately slow hashing protects real passwords; the test suite has none.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
