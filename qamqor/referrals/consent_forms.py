@@ -65,6 +65,11 @@ class ConsentForm(forms.ModelForm):
             .exclude(pk=case.owner_agency_id)
             .select_related("kind", "region")
         )
+        # Radio buttons offer the choices themselves, without the empty one of a select.
+        for name in ("scope", "method"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [c for c in field.choices if c[0] != ""]
         agency.label_from_instance = _agency_label  # type: ignore[assignment,method-assign]
 
     def _post_clean(self) -> None:

@@ -22,12 +22,16 @@ POSTS: dict[str, dict[str, set[int]]] = {
     "referrals:consent_withdraw": case_change(),
 }
 
-# One stored form serves every run: the matrix does not give the tests a media folder.
-MATRIX_FORM = "consents/access-matrix.pdf"
-
 
 def arguments(case):  # type: ignore[no-untyped-def]
-    """A consent to referral on a signed form for the matrix's case, recorded by alice."""
+    """A consent to referral on a signed form for the matrix's case, recorded by alice.
+
+    The matrix gives its tests no media folder of their own, so the form is written to
+    the default storage afresh (under the keys in use now) and removed when the test
+    process ends.
+    """
+    import atexit
+
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
@@ -36,9 +40,8 @@ def arguments(case):  # type: ignore[no-untyped-def]
 
     consent = Consent.objects.filter(case=case, signed_form__gt="").first()
     if consent is None:
-        name = MATRIX_FORM
-        if not default_storage.exists(name):
-            name = default_storage.save(name, ContentFile(b"%PDF-1.7\n% matrix\n"))
+        name = default_storage.save("consents/access-matrix.pdf", ContentFile(b"%PDF-1.7\n"))
+        atexit.register(default_storage.delete, name)
         consent = Consent.objects.create(
             case=case,
             purpose=ConsentPurpose.REFERRAL,
