@@ -6,7 +6,7 @@ from qamqor.cases.models import Case
 from qamqor.web.forms import DateInput
 
 from .consent_actions import SIGNED_FORM_CONTENT_TYPES
-from .models import Consent
+from .models import Consent, ConsentMethod, DataScope
 
 AGREED, REFUSED = "agreed", "refused"
 
@@ -66,10 +66,10 @@ class ConsentForm(forms.ModelForm):
             .select_related("kind", "region")
         )
         # Radio buttons offer the choices themselves, without the empty one of a select.
-        for name in ("scope", "method"):
+        for name, choices in (("scope", DataScope.choices), ("method", ConsentMethod.choices)):
             field = self.fields[name]
             assert isinstance(field, forms.ChoiceField)
-            field.choices = [c for c in field.choices if c[0] != ""]
+            field.choices = choices
         agency.label_from_instance = _agency_label  # type: ignore[assignment,method-assign]
 
     def _post_clean(self) -> None:

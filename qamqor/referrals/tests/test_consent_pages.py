@@ -82,6 +82,8 @@ def test_the_page_groups_consents_by_where_they_stand(alice, case, consent_for, 
     assert f"expires {(TODAY + 30 * DAY):%d.%m.%Y}" in body
     assert body.count(">Withdraw</a>") == 1  # the one in force only
     assert "Record a consent or a refusal" in body
+    for radio in ("consent-scope", "consent-method", "consent-given"):
+        assert f'name="{radio}" value=""' not in body  # no empty choice to tick
 
 
 def test_each_view_of_the_page_is_on_record(alice, case, frozen_today):
