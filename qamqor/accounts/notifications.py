@@ -32,6 +32,27 @@ MESSAGES = {
         "%(user)s approved the closure of the service plan of case %(case_code)s."
     ),
     "plan_closure_refused": _("%(user)s refused to close the service plan of case %(case_code)s."),
+    # Referrals: parameters are agency names, urgencies and times, never why or who.
+    "referral_received": _(
+        "%(agency)s referred case %(case_code)s to your agency (%(urgency)s); "
+        "answer by %(respond_by)s."
+    ),
+    "referral_accepted": _("%(agency)s accepted the referral of case %(case_code)s."),
+    "referral_declined": _("%(agency)s declined the referral of case %(case_code)s."),
+    "referral_in_progress": _("%(agency)s started work on the referral of case %(case_code)s."),
+    "referral_completed": _("%(agency)s completed the referral of case %(case_code)s."),
+    "referral_revoked": _("%(agency)s revoked its referral of case %(case_code)s."),
+    "referral_expired": _(
+        "The referral of case %(case_code)s to %(agency)s expired without an answer."
+    ),
+    "referral_escalated": _(
+        "The referral of case %(case_code)s to your agency awaits an answer; "
+        "the response period ends at %(respond_by)s."
+    ),
+    "share_ended": _("Your agency's access to case %(case_code)s has ended."),
+    "transfer_proposed": _("%(agency)s proposes to transfer case %(case_code)s to your agency."),
+    "transfer_accepted": _("%(agency)s accepted the transfer of case %(case_code)s."),
+    "transfer_declined": _("%(agency)s declined the transfer of case %(case_code)s."),
 }
 
 
