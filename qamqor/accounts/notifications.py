@@ -34,14 +34,13 @@ MESSAGES = {
     "plan_closure_refused": _("%(user)s refused to close the service plan of case %(case_code)s."),
     # Referrals: parameters are agency names, urgencies and times, never why or who.
     "referral_received": _(
-        "%(agency)s referred case %(case_code)s to your agency (%(urgency)s); "
-        "answer by %(respond_by)s."
+        "%(user)s referred case %(case_code)s to your agency; answer by %(until)s."
     ),
-    "referral_accepted": _("%(agency)s accepted the referral of case %(case_code)s."),
-    "referral_declined": _("%(agency)s declined the referral of case %(case_code)s."),
-    "referral_in_progress": _("%(agency)s started work on the referral of case %(case_code)s."),
-    "referral_completed": _("%(agency)s completed the referral of case %(case_code)s."),
-    "referral_revoked": _("%(agency)s revoked its referral of case %(case_code)s."),
+    "referral_accepted": _("%(user)s accepted the referral of case %(case_code)s."),
+    "referral_declined": _("%(user)s declined the referral of case %(case_code)s."),
+    "referral_in_progress": _("%(user)s started work on the referral of case %(case_code)s."),
+    "referral_completed": _("%(user)s completed the referral of case %(case_code)s."),
+    "referral_revoked": _("%(user)s revoked the referral of case %(case_code)s."),
     "referral_expired": _(
         "The referral of case %(case_code)s to %(agency)s expired without an answer."
     ),
@@ -56,10 +55,18 @@ MESSAGES = {
 }
 
 
+class _Facts(dict[str, str]):
+    """A notification's facts; one the text asks for but the row lacks reads as a dash,
+    so a stored notification always shows, whatever version of the text reads it."""
+
+    def __missing__(self, key: str) -> str:
+        return "—"
+
+
 def message(notification: Notification) -> str:
     template = MESSAGES.get(notification.kind, "%(kind)s")
     facts = {"kind": notification.kind, "case_code": notification.case_code}
-    return str(template) % {**facts, **notification.params}
+    return str(template) % _Facts({**facts, **notification.params})
 
 
 def agency_supervisors(agency: Agency) -> QuerySet[User]:
