@@ -52,6 +52,7 @@ MESSAGES = {
     "transfer_proposed": _("%(agency)s proposes to transfer case %(case_code)s to your agency."),
     "transfer_accepted": _("%(agency)s accepted the transfer of case %(case_code)s."),
     "transfer_declined": _("%(agency)s declined the transfer of case %(case_code)s."),
+    "transfer_withdrawn": _("%(agency)s withdrew its proposal to transfer case %(case_code)s."),
 }
 
 
