@@ -8,8 +8,11 @@ import os
 import secrets
 import sys
 from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from qamqor.keyfiles import create_private_file
@@ -247,6 +250,66 @@ AXES_LOCKOUT_CALLABLE = "qamqor.accounts.lockout.lockout_response"
 AXES_DISABLE_ACCESS_LOG = True
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+
+# E-mail: notifications go out without personal data (accounts/notifications.py).
+# QAMQOR_EMAIL_URL (smtp://user:password@host:587?tls=1, smtps://... for TLS from the
+# first byte, console:) or QAMQOR_SMTP_HOST and its companions; with neither, messages
+# are printed to the console, as the embedded demo wants. The test runner swaps in its
+# in-memory outbox by itself.
+def email_settings() -> dict[str, Any]:
+    """EMAIL_* settings from QAMQOR_EMAIL_URL, else from QAMQOR_SMTP_*, else the console."""
+    found: dict[str, Any] = {
+        "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
+        "EMAIL_HOST": "localhost",
+        "EMAIL_PORT": 25,
+        "EMAIL_HOST_USER": "",
+        "EMAIL_HOST_PASSWORD": "",
+        "EMAIL_USE_TLS": False,
+        "EMAIL_USE_SSL": False,
+    }
+    url = env("EMAIL_URL")
+    if url:
+        parts = urlsplit(url)
+        if parts.scheme == "console":
+            return found
+        if parts.scheme not in {"smtp", "smtps"}:
+            raise ImproperlyConfigured(
+                "QAMQOR_EMAIL_URL must start with smtp://, smtps:// or console:"
+            )
+        tls = parse_qs(parts.query).get("tls", ["0"])[-1].strip().lower()
+        found.update(
+            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+            EMAIL_HOST=parts.hostname or "localhost",
+            EMAIL_PORT=parts.port or (465 if parts.scheme == "smtps" else 25),
+            EMAIL_HOST_USER=unquote(parts.username or ""),
+            EMAIL_HOST_PASSWORD=unquote(parts.password or ""),
+            EMAIL_USE_SSL=parts.scheme == "smtps",
+            EMAIL_USE_TLS=parts.scheme == "smtp" and tls in {"1", "true", "yes", "on"},
+        )
+    elif env("SMTP_HOST"):
+        found.update(
+            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+            EMAIL_HOST=env("SMTP_HOST"),
+            EMAIL_PORT=int(env("SMTP_PORT", "587")),
+            EMAIL_HOST_USER=env("SMTP_USER"),
+            EMAIL_HOST_PASSWORD=env("SMTP_PASSWORD"),
+            EMAIL_USE_TLS=env_bool("SMTP_TLS", default=True),
+        )
+    return found
+
+
+_email = email_settings()
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email["EMAIL_HOST"]
+EMAIL_PORT = _email["EMAIL_PORT"]
+EMAIL_HOST_USER = _email["EMAIL_HOST_USER"]
+EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"]
+EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
+EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
+DEFAULT_FROM_EMAIL = SERVER_EMAIL = env("EMAIL_FROM", "qamqor@localhost")
+# A mail server that does not answer must not hold a request for long.
+EMAIL_TIMEOUT = 10
 
 QUICK_EXIT_URL = env("QUICK_EXIT_URL", "https://www.google.com/search?q=weather")
 PAGE_SIZE = int(env("PAGE_SIZE", "25"))

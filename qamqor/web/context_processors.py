@@ -15,6 +15,7 @@ from qamqor.accounts.two_factor import is_verified
 from qamqor.audit.access import can_read_audit
 from qamqor.facilities.access import facility_agencies
 from qamqor.plans.access import reaches_cases
+from qamqor.referrals.inbox import awaiting_answer_count, inbox_agency_ids
 
 
 def qamqor(request: HttpRequest) -> dict[str, Any]:
@@ -35,4 +36,7 @@ def qamqor(request: HttpRequest) -> dict[str, Any]:
         context["can_manage_reference_data"] = has_capability(
             user, Capability.MANAGE_REFERENCE_DATA
         )
+        # New and overdue referrals to the user's agencies: one count, on members only.
+        context["has_inbox"] = bool(inbox_agency_ids(user))
+        context["inbox_count"] = awaiting_answer_count(user)
     return context
