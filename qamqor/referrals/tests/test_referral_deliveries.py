@@ -137,8 +137,9 @@ def test_not_before_the_referral_is_accepted_nor_for_another_purpose(alice, plan
     police = crisis_centre(region, prefix="p_", name="Police C")
     accept_referral(
         police.worker,
-        refer(alice, plan.case, police.agency, DataScope.IDENTITY,
-              purpose=ReferralPurpose.PROTECTION),  # fmt: skip
+        refer(
+            alice, plan.case, police.agency, DataScope.IDENTITY, purpose=ReferralPurpose.PROTECTION
+        ),  # fmt: skip
     )
     assert not may_record_delivery(fresh(police.worker), plan)
 
@@ -199,7 +200,10 @@ def test_the_owner_may_not_record_through_the_referral(alice, plan, centre, aske
     counselling = planned(plan, "individual_counselling", plan.case.owner_agency)
     response = signed_in(alice).post(
         reverse("referrals:referral_delivery", args=[plan.case.code, asked.pk]),
-        {"planned_service": counselling.pk, "delivered_on": today().isoformat(),
-         "outcome": "delivered"},  # fmt: skip
+        {
+            "planned_service": counselling.pk,
+            "delivered_on": today().isoformat(),
+            "outcome": "delivered",
+        },  # fmt: skip
     )
     assert response.status_code == 403

@@ -186,9 +186,7 @@ def test_a_page_acted_on_after_someone_else_changed_the_referral_says_so(alice, 
     assert referral.status == ReferralStatus.ACCEPTED
 
 
-def test_once_revoked_the_receiving_agency_keeps_the_referral_but_not_the_case(
-    alice, case, centre
-):
+def test_once_revoked_the_receiving_agency_keeps_the_referral_but_not_the_case(alice, case, centre):
     consent(case, alice, DataScope.IDENTITY)
     referral = refer(alice, case, centre.agency, DataScope.IDENTITY, message="Call her at 9.")
     accept_referral(centre.worker, referral)
@@ -235,9 +233,12 @@ def test_the_answers_are_the_receiving_agency_s_only(alice, carol, case, centre)
     referral = refer(alice, case, centre.agency, DataScope.IDENTITY)
     for name in ("referrals:referral_accept", "referrals:referral_decline"):
         assert signed_in(carol).post(detail_url(referral, name), {}).status_code == 403
-    assert signed_in(centre.worker).post(
-        detail_url(referral, "referrals:referral_revoke"), {}
-    ).status_code == 403
+    assert (
+        signed_in(centre.worker)
+        .post(detail_url(referral, "referrals:referral_revoke"), {})
+        .status_code
+        == 403
+    )
 
 
 def test_viewing_a_referral_is_recorded(alice, case, centre):

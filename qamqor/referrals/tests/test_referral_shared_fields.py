@@ -131,7 +131,5 @@ def test_the_referring_side_pages_show_the_case_to_its_owner_only(alice, sensiti
     consent(sensitive_case, alice, DataScope.IDENTITY)
     referral = refer(alice, sensitive_case, centre.agency, DataScope.IDENTITY)
     accept_referral(centre.worker, referral)
-    page = signed_in(alice).get(
-        reverse("referrals:case_referrals", args=[sensitive_case.code])
-    )
+    page = signed_in(alice).get(reverse("referrals:case_referrals", args=[sensitive_case.code]))
     assert page.status_code == 200 and leaked(body_of(page)) == []
