@@ -43,6 +43,7 @@ from qamqor.referrals.access import (
     share_in_force,
 )
 from qamqor.referrals.models import LIVE, DataScope, Referral
+from qamqor.referrals.transfers import former_owner_summary_cases, former_owner_summary_condition
 
 from .models import Case, CaseAssignment
 
@@ -122,6 +123,8 @@ def _scope_filters(user: User) -> tuple[Q, Q]:
         with_identity |= Q(pk__in=list(grants))
     # Referred cases: a subquery, so a consent withdrawn counts on the very next query.
     referred_with_identity, referred = referral_case_filters(user)
+    # A former owner keeps a de-identified summary while a referral consent names it.
+    de_identified |= former_owner_summary_condition(user)
     return with_identity | referred_with_identity, de_identified | referred
 
 
@@ -193,6 +196,8 @@ def case_access(user: User, case: Case) -> CaseAccess:
     if break_glass_until is not None:
         relations.add("break_glass")
         identity = True
+    if not relations and former_owner_summary_cases(user).filter(pk=case.pk).exists():
+        relations.add("former_owner")
     shared = referral_scope(user, case.pk, case.owner_agency_id)
     if shared is not None:
         relations.add("referral")

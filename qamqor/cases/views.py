@@ -149,7 +149,12 @@ def case_detail(request: HttpRequest, code: str) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     case = access_case(user, code)
     access = case_access(user, case)
-    record_access(user, "case.view", case, case_code=case.code, identity=access.identity)
+    record_access(user, "case.view", case, case_code=case.code, identity=access.sees_person)
+    if access.person_only:
+        # A referral shares who the person is and no more: its own page says so.
+        from qamqor.referrals.referral_views import shared_case  # referrals build on cases
+
+        return shared_case(request, case, access)
     if not access.identity:
         return render(request, "cases/summary.html", _summary_context(case, access))
     return render(request, "cases/detail.html", _case_file_context(user, case, access))

@@ -40,3 +40,12 @@ def test_the_de_identified_summary_shows_neither(alice, gulnara, make_case):
     )  # fmt: skip
     page = signed_in(gulnara).get(reverse("cases:detail", args=[case.code])).content.decode()
     assert "reflection period" not in page and "service plan" not in page
+
+
+def test_the_case_file_shows_consents_referrals_transfer_and_who_sees_it(alice, make_case):
+    case = make_case()
+    page = signed_in(alice).get(reverse("cases:detail", args=[case.code])).content.decode()
+    assert reverse("referrals:consent_list", args=[case.code]) in page
+    assert reverse("referrals:case_referrals", args=[case.code]) in page
+    assert reverse("referrals:transfer_page", args=[case.code]) in page
+    assert 'id="case-audience' in page or "Who can see this case" in page
