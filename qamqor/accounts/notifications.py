@@ -4,7 +4,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.mail import send_mail
+from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -103,7 +103,10 @@ def notify(recipients: Iterable[User], kind: str, *, case_code: str = "", **para
         probe = Notification(kind=kind, case_code=case_code, params=params)
         with override(settings.LANGUAGE_CODE):
             body = message(probe)
-        transaction.on_commit(lambda: send_mail("Qamqor", body, None, emails, fail_silently=True))
+        # One message per recipient: colleagues of other agencies never see each other's
+        # addresses.
+        messages = [("Qamqor", body, None, [email]) for email in emails]
+        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
 
 
 def unread_count(user: User) -> int:
