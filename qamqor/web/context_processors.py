@@ -16,6 +16,7 @@ from qamqor.audit.access import can_read_audit
 from qamqor.facilities.access import facility_agencies
 from qamqor.plans.access import reaches_cases
 from qamqor.referrals.inbox import awaiting_answer_count, inbox_agency_ids
+from qamqor.referrals.transfers import deciding_agencies, incoming_proposals
 
 
 def qamqor(request: HttpRequest) -> dict[str, Any]:
@@ -39,4 +40,7 @@ def qamqor(request: HttpRequest) -> dict[str, Any]:
         # New and overdue referrals to the user's agencies: one count, on members only.
         context["has_inbox"] = bool(inbox_agency_ids(user))
         context["inbox_count"] = awaiting_answer_count(user)
+        deciding = deciding_agencies(user)
+        context["decides_transfers"] = bool(deciding)
+        context["transfers_proposed"] = incoming_proposals(user).count() if deciding else 0
     return context

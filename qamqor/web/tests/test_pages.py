@@ -143,3 +143,17 @@ def test_the_menu_offers_each_role_the_pages_it_may_use(alice, carol, dana, erin
                 name,
                 user.username,
             )
+
+
+def test_the_menu_counts_transfers_proposed_to_a_supervisor_s_agency(
+    alice, carol, case, other_agency
+):
+    from qamqor.conftest import make_user
+    from qamqor.referrals.transfer_actions import propose_transfer
+
+    chief = make_user("chief", other_agency, role="supervisor")
+    propose_transfer(alice, case, other_agency, "Семья переехала в другую область.")
+    menu = signed_in(chief).get(reverse("home")).content.decode().split("</nav>")[0]
+    assert reverse("referrals:transfer_inbox") in menu and 'class="nav-count">1' in menu
+    menu = signed_in(carol).get(reverse("home")).content.decode().split("</nav>")[0]
+    assert 'class="nav-count">1' not in menu.split('id="nav-transfers"')[-1][:200]
