@@ -154,7 +154,9 @@ class Urgency(TranslatedName):
     code = models.SlugField(max_length=20, unique=True)
     response_minutes = models.PositiveIntegerField(_("response period (minutes)"))
     # Share of the response period after which the recipient's supervisors are alerted.
-    escalate_at_percent = models.PositiveSmallIntegerField(_("escalate at (% of the period)"))
+    escalate_at_percent = models.PositiveSmallIntegerField(
+        _("alert after this share of the period (percent)")
+    )
     # The one case where a referral shares data without a consent in force: the minimum,
     # for protection, at an urgency marked as an emergency (migration 0003).
     emergency = models.BooleanField(
