@@ -16,12 +16,12 @@ frozen_moment = inbox_support.frozen_moment
 english = inbox_support.english
 police_case = inbox_support.police_case
 
-# Session, user, second factor, memberships, the menu's two counts (unread notifications,
-# the inbox), the urgency filter's choices and the urgency asked for; then the page's own:
-# its count (unless the tab counts gave it), its rows, their service types, their
-# services, and the tab counts (inbox) or the break-glass grants that visible_cases reads
-# (sent referrals).
-BUDGET = 13
+# Session, user, second factor, memberships, the menu's counts (unread notifications, the
+# inbox, and for carol, who decides transfers, the proposals awaiting her), the urgency
+# filter's choices and the urgency asked for; then the page's own: its count (unless the
+# tab counts gave it), its rows, their service types, their services, and the tab counts
+# (inbox) or the break-glass grants that visible_cases reads (sent referrals).
+BUDGET = 14
 
 
 def referrals_of_every_kind(case, agency, copies: int) -> None:
