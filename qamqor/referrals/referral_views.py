@@ -260,8 +260,9 @@ def _delivery_context(user: User, reach: ReferralReach, form: BaseForm | None) -
         planned = _covered_services(referral)
         context["planned"] = planned
         if planned:
+            # Its own ids: the completion form on the same page has an "outcome" too.
             context["delivery_form"] = form or ReferralDeliveryForm(
-                planned=planned, initial={"delivered_on": today()}
+                planned=planned, initial={"delivered_on": today()}, auto_id="id_delivery_%s"
             )
     return context
 
@@ -382,7 +383,7 @@ def referral_delivery(request: HttpRequest, code: str, referral_id: int) -> Http
             _("Only the agency a live referral for services was sent to can do this.")
         )
     planned = _covered_services(referral)
-    form = ReferralDeliveryForm(request.POST, planned=planned)
+    form = ReferralDeliveryForm(request.POST, planned=planned, auto_id="id_delivery_%s")
     if form.is_valid():
         chosen: PlannedService = form.cleaned_data.pop("planned_service")
         try:
