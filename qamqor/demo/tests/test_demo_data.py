@@ -251,7 +251,7 @@ def test_the_same_seed_gives_the_same_data_all_day(monkeypatch: pytest.MonkeyPat
             "plan__case__code", "delivered_on", "service__code", "outcome"
         ).values_list("plan__case__code", "delivered_on", "service__code", "outcome")
         closures = ClosureRequest.objects.order_by("case__code").values_list(
-            "case__code", "outcome", "decision", "decided_by"
+            "case__code", "outcome", "decision", "decided_by__username"
         )
         return [*persons, *plans, *deliveries, *closures]
 
