@@ -96,6 +96,7 @@ def record_consent(
     representative: str = "",
     representative_relation: str = "",
     child_view: str = "",
+    submission_key: uuid.UUID | None = None,
 ) -> Consent:
     """Record what the person (or their legal representative) agreed to or refused.
 
@@ -103,8 +104,13 @@ def record_consent(
     unless all is well. The signed form is stored encrypted under a random name.
     """
     require_case_edit(actor, case)
+    if submission_key is not None:
+        earlier = Consent.objects.filter(submission_key=submission_key, case=case).first()
+        if earlier is not None:
+            return earlier  # the same form posted again
     consent = Consent(
         case=case,
+        submission_key=submission_key,
         purpose=purpose,
         scope=scope,
         given=given,

@@ -1,6 +1,7 @@
 """The consent page of a case: consents in force, expired, withdrawn and refused, the form
 to record one, withdrawal with its confirmation, and the signed form's download."""
 
+import uuid
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -58,7 +59,9 @@ def consent_list(request: HttpRequest, code: str) -> HttpResponse:
         form = ConsentForm(request.POST, request.FILES, case=case, prefix="consent")
         if form.is_valid():
             try:
-                record_consent(user, case, **form.cleaned_data)
+                record_consent(
+                    user, case, **form.cleaned_data, submission_key=_submission_key(request)
+                )
             except ValidationError as error:
                 add_validation_error(form, error)
             else:
@@ -67,6 +70,13 @@ def consent_list(request: HttpRequest, code: str) -> HttpResponse:
         return _render_page(request, user, case, access, form=form, status=400)
     case, access = access_case_with_identity(user, code)
     return _render_page(request, user, case, access)
+
+
+def _submission_key(request: HttpRequest) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(request.POST.get("submission_key", ""))
+    except ValueError:
+        return None
 
 
 def _render_page(
@@ -96,6 +106,9 @@ def _render_page(
         "groups": [(state, label, grouped[state]) for state, label in GROUPS if grouped[state]],
         # An expired consent shares nothing any more; the action would still take it.
         "withdrawable": {ConsentState.IN_FORCE, ConsentState.NOT_YET},
+        # Posted back with the form, so that a double click records one consent; a form
+        # shown again with its errors keeps the key it was posted with.
+        "submission_key": _submission_key(request) or uuid.uuid4(),
     }
     if access.edit:
         context["form"] = form or ConsentForm(

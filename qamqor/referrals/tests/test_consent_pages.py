@@ -315,3 +315,17 @@ def test_media_root_is_the_tests_own(media: Path):
     from django.core.files.storage import default_storage
 
     assert Path(default_storage.location) == media
+
+
+def test_the_same_form_posted_twice_records_one_consent(alice, case, frozen_today):
+    import uuid
+
+    url = reverse("referrals:consent_list", args=[case.code])
+    key = str(uuid.uuid4())
+    page = signed_in(alice).get(url).content.decode()
+    assert 'name="submission_key"' in page
+    for _ in range(2):
+        response = signed_in(alice).post(url, form_data(submission_key=key))
+        assert response.status_code == 302
+    assert Consent.objects.filter(case=case).count() == 1
+    assert AuditEvent.objects.filter(action="consent.record").count() == 1
