@@ -5,7 +5,7 @@ built by the check-digit rule from the invented date of birth, addresses and tel
 numbers are made up. The load is one transaction with one audit event, so it happens
 entirely or not at all, and it happens once per installation.
 
-Rows are written with bulk_create in batches, so 100,000 persons take minutes, not hours;
+Rows are written in batches by qamqor.bulk, so 100,000 persons take minutes, not hours;
 this bypasses the actions of cases/actions.py on purpose, and writes what they would
 write: name keys for search, case codes from the CaseCounter rows, timestamps.
 """
@@ -37,6 +37,7 @@ from qamqor.assessments.models import (
 from qamqor.assessments.scoring import RiskRules, risk_result, yes_count
 from qamqor.audit.events import record
 from qamqor.audit.models import AuditEvent
+from qamqor.bulk import insert_objects
 from qamqor.cases.codes import assign_case_codes
 from qamqor.cases.models import (
     CLOSING_STATUS,
@@ -70,7 +71,7 @@ from qamqor.plans.models import (
 )
 from qamqor.protection.models import MeasureKind, ProtectionMeasure, add_months
 from qamqor.registry.iin import check_digit
-from qamqor.registry.models import Gender, NameKey, Person
+from qamqor.registry.models import Gender, Person
 from qamqor.registry.search_index import name_key_rows
 from qamqor.services.models import (
     RecipientCategory,
@@ -498,29 +499,30 @@ class _Batch:
     closure_requests: list[ClosureRequest] = field(default_factory=list)
 
     def save(self, prefixes: dict[int, str], summary: LoadSummary) -> None:
-        Person.objects.bulk_create(self.persons)
+        # Rows something points at get their ids back; the rest are copied (qamqor.bulk).
+        insert_objects(self.persons)
         keys = [row for person in self.persons for row in name_key_rows(person)]
-        NameKey.objects.bulk_create(keys)
+        insert_objects(keys, ids=False)
         assign_case_codes(self.cases, prefixes)
-        Case.objects.bulk_create(self.cases)
-        CaseAssignment.objects.bulk_create(self.assignments)
-        Incident.objects.bulk_create(self.incidents)
-        CaseNote.objects.bulk_create(self.notes)
+        insert_objects(self.cases)
+        insert_objects(self.assignments, ids=False)
+        insert_objects(self.incidents, ids=False)
+        insert_objects(self.notes, ids=False)
         # Earlier rows first: a transfer, a revision or a decision points at them.
-        Placement.objects.bulk_create(self.placements)
-        Placement.objects.bulk_create(self.transfers)
-        Assessment.objects.bulk_create(self.assessments)
-        EligibilityDecision.objects.bulk_create(self.eligibility)
-        EligibilityDecision.objects.bulk_create(self.eligibility_revisions)
-        TraffickingDecision.objects.bulk_create(self.trafficking)
-        TraffickingDecision.objects.bulk_create(self.trafficking_revisions)
-        ProtectionMeasure.objects.bulk_create(self.measures)
-        ServicePlan.objects.bulk_create(self.plans)
-        Goal.objects.bulk_create(self.goals)
-        PlannedService.objects.bulk_create(self.planned_services)
-        PlanExtension.objects.bulk_create(self.extensions)
-        Delivery.objects.bulk_create(self.deliveries)
-        ClosureRequest.objects.bulk_create(self.closure_requests)
+        insert_objects(self.placements)
+        insert_objects(self.transfers, ids=False)
+        insert_objects(self.assessments)
+        insert_objects(self.eligibility)
+        insert_objects(self.eligibility_revisions)
+        insert_objects(self.trafficking)
+        insert_objects(self.trafficking_revisions)
+        insert_objects(self.measures, ids=False)
+        insert_objects(self.plans)
+        insert_objects(self.goals)
+        insert_objects(self.planned_services)
+        insert_objects(self.extensions, ids=False)
+        insert_objects(self.deliveries, ids=False)
+        insert_objects(self.closure_requests, ids=False)
         summary.persons += len(self.persons)
         summary.cases += len(self.cases)
         summary.incidents += len(self.incidents)

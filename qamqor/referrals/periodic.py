@@ -23,9 +23,8 @@ from types import SimpleNamespace
 from typing import Any, cast
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMessage, get_connection
-from django.db import connections, models, router, transaction
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import override
@@ -43,6 +42,7 @@ from qamqor.accounts.notifications import message
 from qamqor.audit.chain import CHAINED_FIELDS, audit_key, chain_hash
 from qamqor.audit.events import record
 from qamqor.audit.models import AuditEvent, ChainHead
+from qamqor.bulk import connection_for, insert_rows, stored
 from qamqor.cases.models import CaseAssignment
 
 from .models import Referral, ReferralStatus, Urgency
@@ -174,9 +174,9 @@ def _record_each(action: str, entries: Sequence[tuple[_Row, dict[str, Any]]]) ->
     if len(entries) == 1:
         return
     key = audit_key()
-    at = _stored(AuditEvent, "at", first.at)
+    at = stored(AuditEvent, "at", first.at)
     details_field = AuditEvent._meta.get_field("details")
-    db = _connection(AuditEvent)
+    db = connection_for(AuditEvent)
     sequence, previous = first.sequence, first.hash
     rows = []
     for row, details in entries[1:]:
@@ -202,47 +202,8 @@ def _record_each(action: str, entries: Sequence[tuple[_Row, dict[str, Any]]]) ->
         values[1], values[11] = at, details_field.get_db_prep_save(details, db)
         rows.append((*values, previous, hash_))
         previous = hash_
-    _insert(AuditEvent, [*CHAINED_FIELDS, "prev_hash", "hash"], rows)
+    insert_rows(AuditEvent, [*CHAINED_FIELDS, "prev_hash", "hash"], rows)
     ChainHead.objects.filter(pk=ChainHead.ROW_ID).update(sequence=sequence, hash=previous)
-
-
-def _stored(model: type[models.Model], name: str, value: Any) -> Any:
-    """`value` of field `name` as the database takes it."""
-    field = model._meta.get_field(name)
-    assert isinstance(field, models.Field)
-    return field.get_db_prep_save(value, _connection(model))
-
-
-def _connection(model: type[models.Model]) -> Any:
-    return connections[router.db_for_write(model)]
-
-
-def _insert(
-    model: type[models.Model], columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
-) -> None:
-    """Insert rows of values already prepared for the database, many rows a statement.
-
-    For tens of thousands of rows the ORM's bulk_create, which prepares every value of
-    every object, costs several times more. Every column but the id must be given, so
-    that a field added to the model fails here rather than being left out.
-    """
-    fields = {f.attname: f for f in model._meta.concrete_fields if not f.primary_key}
-    if set(columns) != set(fields):
-        raise ImproperlyConfigured(f"{model.__name__} columns: {set(columns) ^ set(fields)}")
-    db = _connection(model)
-    quote = db.ops.quote_name
-    table = quote(model._meta.db_table)
-    names = ", ".join(quote(fields[name].column) for name in columns)
-    with db.cursor() as cursor:
-        if db.vendor == "postgresql":
-            # COPY: no statement per row, values adapted by psycopg in C.
-            with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            # Names from the model, quoted; every value is a parameter.
-            sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
-            cursor.executemany(sql, rows)
 
 
 def _notify_expired(rows: Sequence[_Row], now: datetime.datetime) -> None:
@@ -359,10 +320,10 @@ def _bulk_notify(
     """
     if not entries:
         return
-    created = _stored(Notification, "created_at", created_at)
+    created = stored(Notification, "created_at", created_at)
     params_field = Notification._meta.get_field("params")
-    db = _connection(Notification)
-    _insert(
+    db = connection_for(Notification)
+    insert_rows(
         Notification,
         ["recipient_id", "created_at", "kind", "case_code", "params", "read_at"],
         [
