@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -50,7 +49,7 @@ from .forms import (
     StatusForm,
 )
 from .models import Case, CaseNote, ClosureDecision
-from .search import CASE_CODE, filter_cases, for_listing, search_cases
+from .search import CASE_CODE, filter_cases, listing_page, search_cases
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -79,8 +78,7 @@ def case_list(request: HtmxHttpRequest) -> HttpResponse:
     reach = identity_cases(user) if query and not CASE_CODE.match(query) else visible_cases(user)
     cases = search_cases(filter_cases(reach, user, filters), query)
     order = CaseSearchForm.SORTS.get(filters.get("sort") or "-opened", ("-opened_on", "-id"))
-    cases = for_listing(cases).order_by(*order)
-    page = Paginator(cases, per_page=settings.PAGE_SIZE).get_page(filters.get("page") or 1)
+    page = listing_page(cases.order_by(*order), filters.get("page") or 1, settings.PAGE_SIZE)
     context = {
         "form": form,
         "page": page,

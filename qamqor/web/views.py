@@ -15,7 +15,7 @@ from qamqor.accounts.reauth import mark_authenticated
 from qamqor.accounts.views import second_factor_step
 from qamqor.cases.access import visible_cases
 from qamqor.cases.models import CLOSED_STATUSES
-from qamqor.cases.search import for_listing
+from qamqor.cases.search import listed
 from qamqor.clock import today
 
 from .worklist import my_tasks
@@ -27,7 +27,7 @@ HOME_LIST_LENGTH = 10
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    cases = for_listing(visible_cases(user))
+    cases = visible_cases(user)
     my_open = (
         cases.filter(assignments__user=user)
         .exclude(status__in=CLOSED_STATUSES)
@@ -39,8 +39,8 @@ def home(request: HttpRequest) -> HttpResponse:
     ]
     context = {
         "worklist": my_tasks(user),
-        "my_open": list(my_open),
-        "new_in_agency": list(new_in_agency),
+        "my_open": listed(my_open),
+        "new_in_agency": listed(new_in_agency),
         "memberships": active_memberships(user),
         "new_case_days": NEW_CASE_DAYS,
         "today": today(),
