@@ -388,7 +388,9 @@ def services_overdue(
         PlannedService.objects.filter(
             plan__case__in=cases, plan__status__in=OPEN_STATUSES, due_on__lt=day
         )
-        .exclude(pk__in=_given_service_ids(day))
+        # NOT EXISTS: an index lookup per overdue candidate, where an IN list would
+        # read every delivery ever recorded (SQLite builds it whole).
+        .exclude(_delivered(day))
         .annotate(case_code=F("plan__case__code"))
         .select_related("plan__case", "service")
         .order_by("due_on", "id")
