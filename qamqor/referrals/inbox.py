@@ -19,7 +19,8 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from qamqor.accounts.models import User
+from qamqor.accounts.access import active_memberships
+from qamqor.accounts.models import CaseScope, User
 from qamqor.cases.access import visible_cases
 from qamqor.services.models import Service, ServiceType
 
@@ -139,9 +140,17 @@ def sent_rows(
     A case worker follows the referrals of their own cases, a supervisor those of the
     whole agency, as they do the cases themselves.
     """
-    rows = Referral.objects.filter(
-        from_agency_id__in=agency_ids, case__in=visible_cases(user).values("pk")
-    )
+    reach = Q(case__in=visible_cases(user).values("pk"))
+    agency_wide = [
+        m.agency_id
+        for m in active_memberships(user)
+        if m.role.case_scope == CaseScope.AGENCY and m.agency_id in agency_ids
+    ]
+    if agency_wide:
+        # The agency's own cases first, a check on the joined row: the full reach (with
+        # its referral subqueries) is then built only if a case has changed owner.
+        reach = Q(case__owner_agency_id__in=agency_wide) | reach
+    rows = Referral.objects.filter(reach, from_agency_id__in=agency_ids)
     if status:
         rows = rows.filter(status=status)
     if urgency_id is not None:

@@ -55,7 +55,7 @@ from qamqor.assessments.models import (
     TraffickingStatus,
 )
 from qamqor.assessments.scoring import reflection_period_end
-from qamqor.cases.access import case_access, identity_cases, live_break_glass
+from qamqor.cases.access import agency_identity_cases, case_access, live_break_glass
 from qamqor.cases.models import CLOSED_STATUSES, Case, Grounds
 from qamqor.clock import today
 from qamqor.facilities.models import Placement
@@ -211,7 +211,7 @@ def task_cases(user: User) -> QuerySet[Case] | None:
     editing = [agency.pk for agency in agencies_where(user, Capability.EDIT_CASE)]
     if not editing:
         return None
-    cases = identity_cases(user).filter(owner_agency_id__in=editing)
+    cases = agency_identity_cases(user).filter(owner_agency_id__in=editing)
     granted = live_break_glass(user)
     if granted:
         # A grant adds read-only cases to the identity reach; leave out those it alone opens.

@@ -2,17 +2,22 @@
 
 import re
 
+import pytest
 from django.urls import reverse
 
 from qamqor.conftest import make_agency, signed_in
 from qamqor.referrals.models import ReferralStatus
+from qamqor.referrals.transfer_actions import accept_transfer
 
-from . import inbox_support
+from . import inbox_support, transfer_helpers
 from .inbox_support import DAY, HOUR, MOMENT, PERSON, make_referral
 
 frozen_moment = inbox_support.frozen_moment
 english = inbox_support.english
 police_case = inbox_support.police_case
+crisis_centre = transfer_helpers.crisis_centre
+proposal = transfer_helpers.proposal
+zhanna = transfer_helpers.zhanna
 
 SENT = reverse("referrals:inbox_sent")
 
@@ -83,3 +88,21 @@ def test_what_the_agency_received_is_not_among_what_it_sent(alice, agency, polic
 def test_roles_that_refer_no_case_have_no_such_page(dana, erin, gulnara):
     for user in (dana, erin, gulnara):
         assert signed_in(user).get(SENT).status_code == 404
+
+
+@pytest.mark.parametrize("keeps_summary", [False, True])
+def test_a_case_transferred_away_leaves_the_list_unless_its_summary_is_kept(
+    keeps_summary, alice, carol, case, agency, region, proposal, zhanna
+):
+    shelter = make_agency(region, name="Shelter S")
+    referral = make_referral(case, shelter, status=ReferralStatus.COMPLETED)
+    if keeps_summary:
+        transfer_helpers.consent(case, recipient_agency=agency)
+    assert rows(page(carol)) == [referral.pk]
+
+    accept_transfer(zhanna, proposal)
+
+    # The agency's supervisor follows what the agency sent about the cases it still
+    # reaches: here, only through the summary a consent lets the former owner keep.
+    assert rows(page(carol)) == ([referral.pk] if keeps_summary else [])
+    assert rows(page(alice)) == ([referral.pk] if keeps_summary else [])
