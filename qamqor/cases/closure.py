@@ -36,7 +36,9 @@ def may_approve_closure(user: User, case: Case) -> bool:
 
 def closure_blockers(case: Case) -> list[str]:
     """What must be finished before the case can close, in words for the requester."""
-    from qamqor.plans.queries import open_plan  # plans depend on cases, not the reverse
+    # Plans and transfers depend on cases, not the reverse.
+    from qamqor.plans.queries import open_plan
+    from qamqor.referrals.models import CaseTransfer, TransferStatus
 
     blockers = []
     if open_plan(case) is not None:
@@ -45,6 +47,15 @@ def closure_blockers(case: Case) -> list[str]:
                 "The individual service plan is still open: close the plan first "
                 "(its closure is approved too)."
             )
+        )
+    proposed = CaseTransfer.objects.filter(case=case, status=TransferStatus.PROPOSED)
+    for transfer in proposed.select_related("to_agency"):
+        blockers.append(
+            _(
+                "A transfer of this case to %(agency)s awaits its answer: withdraw the "
+                "proposal, or wait for the answer, before closing the case."
+            )
+            % {"agency": transfer.to_agency.name}
         )
     return blockers
 

@@ -220,3 +220,20 @@ def test_an_open_service_plan_holds_the_case_open(alice, carol, case):
     approve_closure(carol, request_closure(alice, case, "services_completed", "Готово."))
     case.refresh_from_db()
     assert case.status == Status.CLOSED
+
+
+def test_a_proposed_transfer_holds_the_case_open(alice, carol, case, other_region):
+    from qamqor.conftest import make_agency
+    from qamqor.referrals.transfer_actions import propose_transfer, withdraw_transfer
+
+    centre = make_agency(other_region, name="Crisis centre T")
+    make_user("tomiris", centre, role="supervisor")
+    transfer = propose_transfer(alice, case, centre, "Переехала в другую область.")
+    with pytest.raises(ValidationError, match="transfer of this case to Crisis centre T awaits"):
+        request_closure(alice, case, "services_completed", "Готово.")
+    assert not ClosureRequest.objects.exists()
+
+    withdraw_transfer(alice, transfer)
+    approve_closure(carol, request_closure(alice, case, "services_completed", "Готово."))
+    case.refresh_from_db()
+    assert case.status == Status.CLOSED
