@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from qamqor import clock
 from qamqor.accounts.models import User
+from qamqor.cases.access import access_case_to_change
 from qamqor.services.access import require_provider_reader
 
 from .directory import directory_agencies, directory_entries
@@ -98,10 +99,20 @@ def inbox_sent(request: HttpRequest) -> HttpResponse:
 @require_GET
 def directory(request: HttpRequest) -> HttpResponse:
     """Where to refer: for those who open cases, as are the providers and free places."""
-    require_provider_reader(_user(request))
+    user = _user(request)
+    require_provider_reader(user)
+    # Opened from a case's send form (?case=CODE): each agency links back to the form with
+    # it chosen. Only for a case the user may refer (404 or 403 as for the case itself).
+    code = request.GET.get("case", "").strip()
+    for_case = access_case_to_change(user, code)[0] if code else None
     form = DirectoryFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     agencies = directory_agencies(filters)
     page = Paginator(agencies, per_page=settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "entries": directory_entries(list(page.object_list))}
+    context = {
+        "form": form,
+        "page": page,
+        "entries": directory_entries(list(page.object_list)),
+        "for_case": for_case,
+    }
     return render(request, "referrals/directory.html", context)

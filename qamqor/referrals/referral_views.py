@@ -77,6 +77,8 @@ def case_referrals(request: HttpRequest, code: str) -> HttpResponse:
             request.POST if request.method == "POST" else None,
             owner=case.owner_agency,
             may_override=may_override,
+            # An agency chosen in the referral directory ("Refer here"): ?to=<agency id>.
+            initial={"to_agency": request.GET.get("to", "")},
         )
     if request.method == "POST":
         if form is None:
