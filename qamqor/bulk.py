@@ -9,7 +9,8 @@ blind indexes computed, as on save) and send plain parameters:
 - `insert_rows`: rows of values already prepared, every column but the id given
   (COPY on PostgreSQL, executemany on SQLite);
 - `insert_objects`: model instances, like bulk_create without signals or
-  expressions; the objects get their ids back when `ids` is True (multi-row INSERT ...
+  expressions; the objects get their ids back when `ids` is True (on PostgreSQL drawn
+  from the table's sequence and copied with the rows, on SQLite a multi-row INSERT ...
   RETURNING), or are copied without (faster; for rows nothing points at).
 
 Neither sends signals or validates: callers are bulk loaders and the periodic task, which
@@ -45,10 +46,13 @@ def insert_rows(
     fields = {f.attname: f for f in model._meta.concrete_fields if not f.primary_key}
     if set(columns) != set(fields):
         raise ImproperlyConfigured(f"{model.__name__} columns: {set(columns) ^ set(fields)}")
-    db = connection_for(model)
+    _copy(connection_for(model), model, [str(fields[name].column) for name in columns], rows)
+
+
+def _copy(db: Any, model: type[models.Model], columns: list[str], rows: Sequence[Any]) -> None:
     quote = db.ops.quote_name
     table = quote(model._meta.db_table)
-    names = ", ".join(quote(fields[name].column) for name in columns)
+    names = ", ".join(quote(column) for column in columns)
     with db.cursor() as cursor:
         if db.vendor == "postgresql":
             # COPY: no statement per row, values adapted by psycopg in C.
@@ -88,10 +92,30 @@ def insert_objects(objs: Sequence[models.Model], *, ids: bool = True) -> None:
                         raise ValueError(f"{model.__name__}.{field.name}: unsaved object")
                     setattr(obj, field.attname, related.pk)
         rows.append(tuple(f.get_db_prep_save(f.pre_save(obj, True), db) for f in fields))
-    if ids:
-        _insert_returning(db, model, fields, objs, rows)
+    columns = [str(f.column) for f in fields]
+    if not ids:
+        _copy(db, model, columns, rows)
+    elif db.vendor == "postgresql":
+        # Ids drawn from the table's sequence, then COPY with them: a multi-row INSERT
+        # ... RETURNING costs PostgreSQL several times more to parse and plan.
+        pk = meta.pk
+        assert pk is not None
+        with db.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, pk.column, len(rows)],
+            )
+            keys = [key for (key,) in cursor.fetchall()]
+        _copy(
+            db,
+            model,
+            [str(pk.column), *columns],
+            [(k, *row) for k, row in zip(keys, rows, strict=True)],
+        )
+        for obj, key in zip(objs, keys, strict=True):
+            setattr(obj, pk.attname, key)
     else:
-        insert_rows(model, [f.attname for f in fields], rows)
+        _insert_returning(db, model, fields, objs, rows)
     for obj in objs:
         obj._state.adding = False
         obj._state.db = db.alias
