@@ -17,6 +17,7 @@ Neither sends signals or validates: callers are bulk loaders and the periodic ta
 build their rows from validated data.
 """
 
+import operator
 from collections.abc import Sequence
 from typing import Any
 
@@ -77,21 +78,34 @@ def insert_objects(objs: Sequence[models.Model], *, ids: bool = True) -> None:
     meta = model._meta
     if meta.parents:
         raise ImproperlyConfigured(f"{model.__name__}: multi-table inheritance")
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
-    relations: list[Any] = [f for f in fields if f.is_relation]  # ForeignKeys
+    concrete = [f for f in meta.concrete_fields if not f.primary_key]
+    relations: list[Any] = [f for f in concrete if f.is_relation]  # ForeignKeys
+    # Values the database takes as they are come straight from the object; the others
+    # are prepared by their field (dates, JSON, encrypted text, blind indexes).
+    plain = [f for f in concrete if _taken_as_is(f)]
+    prepared = [f for f in concrete if not _taken_as_is(f)]
+    take = operator.itemgetter(*[f.attname for f in plain]) if plain else None
     db = connection_for(model)
     rows = []
     for obj in objs:
         if type(obj) is not model or obj.pk is not None:
             raise ValueError(f"insert_objects takes new {model.__name__} objects only")
+        values = obj.__dict__
         for field in relations:
-            if getattr(obj, field.attname) is None and field.is_cached(obj):
+            if values[field.attname] is None and field.is_cached(obj):
                 related = field.get_cached_value(obj)
                 if related is not None:
                     if related.pk is None:
                         raise ValueError(f"{model.__name__}.{field.name}: unsaved object")
                     setattr(obj, field.attname, related.pk)
-        rows.append(tuple(f.get_db_prep_save(f.pre_save(obj, True), db) for f in fields))
+        taken = take(values) if take is not None else ()
+        rows.append(
+            (
+                *(taken if len(plain) != 1 else (taken,)),
+                *(f.get_db_prep_save(f.pre_save(obj, True), db) for f in prepared),
+            )
+        )
+    fields = [*plain, *prepared]
     columns = [str(f.column) for f in fields]
     if not ids:
         _copy(db, model, columns, rows)
@@ -119,6 +133,27 @@ def insert_objects(objs: Sequence[models.Model], *, ids: bool = True) -> None:
     for obj in objs:
         obj._state.adding = False
         obj._state.db = db.alias
+
+
+# Field classes (exactly these, not subclasses such as the encrypted ones) whose Python
+# value is what both databases store.
+_AS_IS = (
+    models.BooleanField,
+    models.CharField,
+    models.TextField,
+    models.IntegerField,
+    models.BigIntegerField,
+    models.SmallIntegerField,
+    models.PositiveIntegerField,
+    models.PositiveSmallIntegerField,
+)
+_INTEGER_KEYS = (models.AutoField, models.BigAutoField, models.IntegerField, models.BigIntegerField)
+
+
+def _taken_as_is(field: Any) -> bool:
+    if type(field) is models.ForeignKey:
+        return type(field.target_field) in _INTEGER_KEYS
+    return type(field) in _AS_IS
 
 
 def _insert_returning(
