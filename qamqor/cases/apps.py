@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class CasesConfig(AppConfig):
     name = "qamqor.cases"
     label = "cases"
+
+    def ready(self) -> None:
+        from .lookups import register
+
+        register()

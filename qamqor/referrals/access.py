@@ -112,8 +112,8 @@ def referral_case_filters(user: User) -> tuple[Q, Q]:
             scope__in=[DataScope.IDENTITY, DataScope.FULL],
             to_agency_id__in=identity_agencies,
         )
-        with_identity = Q(pk__in=seeing.values("case_id"))
-    return with_identity, Q(pk__in=shared.values("case_id"))
+        with_identity = Q(pk__in_subquery=seeing.values("case_id"))
+    return with_identity, Q(pk__in_subquery=shared.values("case_id"))
 
 
 def referral_scope(user: User, case_id: int, owner_agency_id: int) -> str | None:

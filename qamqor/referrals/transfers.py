@@ -102,7 +102,7 @@ def former_owner_summary_condition(user: User) -> Q:
     transfers = _former_owner_transfers(user)
     if transfers is None:
         return Q(pk__in=[])
-    return Q(pk__in=transfers.values("case_id"))
+    return Q(pk__in_subquery=transfers.values("case_id"))
 
 
 def former_owner_summary_cases(user: User) -> QuerySet[Case]:

@@ -242,15 +242,16 @@ def test_a_withdrawn_proposal_cannot_be_accepted(alice, case, agency, proposal, 
     assert case.owner_agency == agency
 
 
-def test_a_closure_requested_after_the_proposal_stops_the_acceptance(
+def test_no_closure_is_requested_while_the_proposal_awaits_its_answer(
     alice, carol, case, agency, proposal, zhanna
 ):
-    request_closure(alice, case, "moved_away", "Переехала.")
-    with pytest.raises(ValidationError, match="closure of this case awaits approval"):
-        accept_transfer(zhanna, proposal)
-    case.refresh_from_db()
-    assert case.owner_agency == agency
+    with pytest.raises(ValidationError, match="transfer of this case to Crisis centre B awaits"):
+        request_closure(alice, case, "moved_away", "Переехала.")
+    assert not case.closure_requests.exists()
     assert CaseTransfer.objects.get().status == TransferStatus.PROPOSED
+    accept_transfer(zhanna, proposal)
+    case.refresh_from_db()
+    assert case.owner_agency == proposal.to_agency
 
 
 # Declining
