@@ -7,6 +7,10 @@ hashed subplan checked against every row of the table, a sequential scan of all 
 becomes a bitmap OR of two index scans (a 100,000-case count: 31 ms to 9 ms). The
 subquery still runs inside the same statement, so what it reads is as live as before.
 SQLite keeps `IN (SELECT ...)`, which it already plans as a multi-index OR.
+
+On a foreign key (`plan_id__in_subquery`) it also keeps PostgreSQL from walking a date
+index in list order past hundreds of thousands of rows of other agencies when a query
+has a LIMIT: the array is read first, then only its rows.
 """
 
 from typing import Any
@@ -25,5 +29,5 @@ class InSubquery(In):
 
 
 def register() -> None:
-    for field in (models.AutoField, models.BigAutoField):
+    for field in (models.AutoField, models.BigAutoField, models.ForeignKey):
         field.register_lookup(InSubquery)

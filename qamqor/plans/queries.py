@@ -384,10 +384,11 @@ def services_overdue(
     default); earliest due first. Each row is a PlannedService with `case_code`, the
     service (`service.name`) and the date in `due_on`: one query."""
     day = on or today()
+    plans = ServicePlan.objects.filter(case__in=cases, status__in=OPEN_STATUSES).values("pk")
     return (
-        PlannedService.objects.filter(
-            plan__case__in=cases, plan__status__in=OPEN_STATUSES, due_on__lt=day
-        )
+        # The open plans first (qamqor/cases/lookups.py): with the LIMIT of a task list,
+        # PostgreSQL would otherwise walk every overdue service of every agency by date.
+        PlannedService.objects.filter(plan_id__in_subquery=plans, due_on__lt=day)
         # NOT EXISTS: an index lookup per overdue candidate, where an IN list would
         # read every delivery ever recorded (SQLite builds it whole).
         .exclude(_delivered(day))
