@@ -23,6 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from reference import reference_seconds  # noqa: E402 - bench/reference.py
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -60,10 +62,13 @@ def main() -> None:
 
     results = measure(args.requests, random.Random(args.seed))
     print_table(args.persons, connection.vendor, results)
+    reference = reference_seconds()
+    print(f"machine reference: {reference} s (bench/reference.py)")
     print(
         json.dumps(
             {
                 "bench": "case_views",
+                "reference_seconds": reference,
                 "database": connection.vendor,
                 "persons": args.persons,
                 "load_seconds": round(load_seconds, 1),

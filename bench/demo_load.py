@@ -19,6 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from reference import reference_seconds  # noqa: E402 - bench/reference.py
+
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -96,6 +98,8 @@ def run(persons: int, seed: int | None) -> int:
         print(f"{name.replace('_', ' '):<20}{count}")
     print(f"{'seconds':<20}{seconds:.1f}")
     print(f"{'persons per second':<20}{figures['persons_per_second']}")
+    figures["reference_seconds"] = reference_seconds()
+    print(f"{'machine reference':<20}{figures['reference_seconds']} s (bench/reference.py)")
     print(json.dumps(figures))
     return 0
 

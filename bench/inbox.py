@@ -29,6 +29,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from reference import reference_seconds  # noqa: E402 - bench/reference.py
+
 # Share of the referrals in each state: (status, overdue, share).
 MIX = [
     ("sent", False, 0.12),
@@ -88,10 +90,13 @@ def main() -> None:
 
     figures = measure(args.user, args.requests)
     print_table(connection.vendor, figures)
+    reference = reference_seconds()
+    print(f"machine reference: {reference} s (bench/reference.py)")
     print(
         json.dumps(
             {
                 "bench": "inbox",
+                "reference_seconds": reference,
                 "database": connection.vendor,
                 "persons": args.persons,
                 "referrals_received": received,

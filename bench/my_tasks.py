@@ -26,6 +26,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from reference import reference_seconds  # noqa: E402 - bench/reference.py
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -75,10 +77,13 @@ def main() -> None:
 
     figures = measure(args.user, args.requests)
     print_table(connection.vendor, figures)
+    reference = reference_seconds()
+    print(f"machine reference: {reference} s (bench/reference.py)")
     print(
         json.dumps(
             {
                 "bench": "my_tasks",
+                "reference_seconds": reference,
                 "database": connection.vendor,
                 "persons": args.persons,
                 "added_open_cases": args.open_cases,

@@ -27,6 +27,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from reference import reference_seconds  # noqa: E402 - bench/reference.py
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -91,8 +93,10 @@ def run(args: argparse.Namespace) -> None:
         persons=args.persons,
         open_referrals=args.referrals,
         load_seconds=round(load_seconds, 1),
+        reference_seconds=reference_seconds(),
     )
     print_figures(figures)
+    print(f"machine reference: {figures['reference_seconds']} s (bench/reference.py)")
     print(json.dumps(figures))
 
 
