@@ -46,9 +46,7 @@ def test_without_a_case_the_directory_links_nowhere(alice, case, region):
     assert refer_links(signed_in(alice).get(DIRECTORY).text) == []
 
 
-def test_a_case_the_user_may_not_refer_is_refused_as_the_case_itself(
-    case, carol, charlie, bob
-):
+def test_a_case_the_user_may_not_refer_is_refused_as_the_case_itself(case, carol, charlie, bob):
     # Charlie's agency neither owns nor was sent the case; Bob was not given it.
     for user in (charlie, bob):
         assert signed_in(user).get(DIRECTORY, {"case": case.code}).status_code == 404
