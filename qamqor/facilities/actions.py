@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -52,8 +53,15 @@ def _lock_facility(facility: Facility) -> Facility:
         .select_related("region", "agency")
         .get(pk=facility.pk)
     )
-    list(FacilityCapacity.objects.select_for_update().filter(facility=current).values("pk"))
+    list(_capacity_rows_locked().filter(facility=current).values("pk"))
     return current
+
+
+def _capacity_rows_locked() -> QuerySet[FacilityCapacity]:
+    """Capacity rows to lock, and only them: the model's ordering joins the facility, and
+    FOR UPDATE without OF would lock the facility row too, in an order that deadlocks an
+    admission against a manager's change (each holding the row the other waits for)."""
+    return FacilityCapacity.objects.select_for_update(of=("self",)).order_by("pk")
 
 
 def _require_facility_manager(actor: User, agency: Agency) -> None:
@@ -78,7 +86,7 @@ def _set_places(
         raise ValidationError(errors)
     rows = {
         row.category_id: row
-        for row in FacilityCapacity.objects.select_for_update().filter(
+        for row in _capacity_rows_locked().filter(
             facility=facility, category__in=[category.pk for category in places]
         )
     }
@@ -404,11 +412,7 @@ def _admit_locked(
         )
     # The capacity row is the lock: a second admission for the same places waits here
     # until the first commits, then counts its resident.
-    capacity = (
-        FacilityCapacity.objects.select_for_update()
-        .filter(facility=facility, category=category)
-        .first()
-    )
+    capacity = _capacity_rows_locked().filter(facility=facility, category=category).first()
     # Read after the lock: a facility closed meanwhile (close_facility holds these rows
     # while it checks) is seen closed here.
     if not Facility.objects.filter(pk=facility.pk, is_active=True).exists():
